@@ -1,0 +1,1 @@
+"""Embedding backends and model provisioning. Importing this pulls in no torch."""

@@ -1,0 +1,35 @@
+"""Pick the embedding backend named by settings."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from embeddings.base import Embedder
+from rag.config import Settings
+from rag.errors import ModelMissingError
+
+
+def resolve_model_location(model: str, models_dir: Path) -> str:
+    """A provisioned name maps into models_dir; a folder is used as is; anything else is a hub id."""
+    from embeddings.provision import MODELS, is_provisioned, model_path
+
+    for spec in MODELS.values():
+        if model in (spec.name, spec.target):
+            if not is_provisioned(spec, models_dir):
+                raise ModelMissingError(f"Chưa có mô hình '{model}' trong {models_dir}. Chạy: rag models fetch")
+            return str(model_path(spec, models_dir))
+    if Path(model).expanduser().exists():
+        return str(Path(model).expanduser())
+    return model
+
+
+def build_embedder(settings: Settings) -> Embedder:
+    cfg = settings.embedding
+    if cfg.mode == "fake":
+        from embeddings.fake import FakeEmbedder
+
+        return FakeEmbedder(cfg.dimension)
+    from embeddings.sentence_transformer import SentenceTransformerEmbedder
+
+    location = resolve_model_location(cfg.model, settings.models_dir)
+    return SentenceTransformerEmbedder(cfg.model, location, batch_size=cfg.batch_size, threads=cfg.threads)

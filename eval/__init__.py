@@ -1,0 +1,1 @@
+"""The evaluation set and its runner."""

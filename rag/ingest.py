@@ -1,0 +1,177 @@
+"""Incremental ingestion: only new or changed files are cleaned, chunked and embedded."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from embeddings.base import Embedder
+from rag.chunking import chunk_text
+from rag.cleaning import clean_article
+from rag.config import Settings
+from rag.errors import IndexCorruptError, LoadError, RagError
+from rag.lexical import tokenize
+from rag.loaders import LoadedFile, discover, load_file
+from rag.store import (
+    ArticleRecord,
+    ChunkRecord,
+    IndexData,
+    Manifest,
+    check_compatible,
+    index_exists,
+    load_index,
+    save_index,
+    write_lock,
+)
+
+# Called with (done, total, message) so a CLI bar or a UI progress widget can follow.
+ProgressFn = Callable[[int, int, str], None]
+
+
+@dataclass
+class IngestReport:
+    added: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    skipped: list[tuple[str, str]] = field(default_factory=list)  # (source, reason)
+    chunks_embedded: int = 0
+    seconds: float = 0.0
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.added or self.updated or self.removed)
+
+
+def expected_manifest(settings: Settings, embedder: Embedder) -> Manifest:
+    return Manifest(
+        embedding_model=embedder.model_id,
+        dimension=embedder.dimension,
+        chunk_size=settings.chunking.size,
+        chunk_overlap=settings.chunking.overlap,
+    )
+
+
+def embedding_input(title: str, text: str) -> str:
+    """What the dense model sees: the chunk with its article title as context."""
+    return f"{title}\n{text}"
+
+
+def _article_chunks(loaded: LoadedFile, settings: Settings) -> tuple[ArticleRecord, list[ChunkRecord]]:
+    clean = clean_article(loaded.text, loaded.heading)
+    if not clean.text.strip():
+        raise LoadError(f"{loaded.source}: không còn nội dung sau khi làm sạch (no text after clean-up)")
+    pieces = chunk_text(clean.text, size=settings.chunking.size, overlap=settings.chunking.overlap)
+    chunks = [
+        ChunkRecord(f"{loaded.source}#{c.index}", loaded.source, c.index, c.start, c.end, c.text, tokenize(c.text))
+        for c in pieces
+    ]
+    article = ArticleRecord(
+        loaded.source, clean.title, clean.date, clean.author, clean.text, loaded.content_hash, len(chunks)
+    )
+    return article, chunks
+
+
+def _empty(manifest: Manifest) -> IndexData:
+    return IndexData(manifest, {}, [], np.zeros((0, manifest.dimension), dtype=np.float32))
+
+
+def _current(index_dir: Path, manifest: Manifest, rebuild: bool) -> IndexData:
+    if rebuild or not index_exists(index_dir):
+        return _empty(manifest)
+    index = load_index(index_dir)
+    check_compatible(index, manifest)
+    return index
+
+
+def _assemble(
+    base: IndexData,
+    manifest: Manifest,
+    drop: set[str],
+    new: dict[str, tuple[ArticleRecord, list[ChunkRecord]]],
+    new_vectors: np.ndarray,
+) -> IndexData:
+    """Old chunks of untouched articles keep their vectors; replaced ones are dropped."""
+    keep_rows = [i for i, c in enumerate(base.chunks) if c.source not in drop and c.source not in new]
+    chunks = [base.chunks[i] for i in keep_rows] + [c for _, cs in new.values() for c in cs]
+    vectors = np.concatenate([base.vectors[keep_rows], new_vectors]) if len(chunks) else new_vectors
+    articles = {s: a for s, a in base.articles.items() if s not in drop and s not in new}
+    articles.update({s: a for s, (a, _) in new.items()})
+    return IndexData(manifest, articles, chunks, vectors.reshape(len(chunks), manifest.dimension))
+
+
+def ingest(
+    settings: Settings,
+    embedder: Embedder,
+    paths: Iterable[Path],
+    *,
+    rebuild: bool = False,
+    sync: bool = False,
+    progress: ProgressFn | None = None,
+) -> IngestReport:
+    """Add new and changed files to the index; `sync` also drops articles no longer found.
+
+    A file that cannot be read is skipped with its reason; the rest still go in.
+    The index on disk is replaced only once everything succeeded.
+    """
+    started = time.perf_counter()
+    report = IngestReport()
+    index_dir = settings.paths.index_dir
+    files = discover(list(paths), settings.ingest.suffixes)
+    manifest = expected_manifest(settings, embedder)
+    with write_lock(index_dir):
+        try:
+            base = _current(index_dir, manifest, rebuild)
+        except IndexCorruptError as exc:
+            raise RagError(f"{exc} (hoặc dùng --rebuild để xây lại)") from exc
+        hashes = {a.content_hash: s for s, a in base.articles.items()}
+        new: dict[str, tuple[ArticleRecord, list[ChunkRecord]]] = {}
+        for n, (path, source) in enumerate(files):
+            if progress:
+                progress(n, len(files), f"Đọc {source}")
+            try:
+                loaded = load_file(
+                    path, source, max_bytes=settings.ingest.max_file_bytes, suffixes=settings.ingest.suffixes
+                )
+                old = base.articles.get(source)
+                if old and old.content_hash == loaded.content_hash:
+                    report.unchanged.append(source)
+                    continue
+                twin = hashes.get(loaded.content_hash)
+                if twin and twin != source:
+                    raise LoadError(f"{source}: trùng nội dung với '{twin}' đã có (duplicate)")
+                new[source] = _article_chunks(loaded, settings)
+                hashes[loaded.content_hash] = source
+                (report.updated if old else report.added).append(source)
+            except LoadError as exc:
+                report.skipped.append((source, str(exc)))
+        seen = {source for _, source in files}
+        drop = {s for s in base.articles if s not in seen} if sync else set()
+        report.removed = sorted(drop)
+
+        texts = [embedding_input(a.title, c.text) for a, cs in new.values() for c in cs]
+        if progress:
+            progress(len(files), len(files), f"Nhúng {len(texts)} đoạn")
+        vectors = embedder.embed_documents(texts, progress=progress is not None and bool(texts))
+        report.chunks_embedded = len(texts)
+        if report.changed or rebuild or not index_exists(index_dir):
+            save_index(index_dir, _assemble(base, manifest, drop, new, vectors))
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def remove(settings: Settings, source: str) -> int:
+    """Delete one article's chunks; returns how many were removed. Needs no model."""
+    index_dir = settings.paths.index_dir
+    with write_lock(index_dir):
+        base = load_index(index_dir)
+        if source not in base.articles:
+            known = ", ".join(sorted(base.articles)) or "(trống)"
+            raise RagError(f"Không có bài '{source}' trong chỉ mục. Các bài hiện có: {known}")
+        empty = np.zeros((0, base.manifest.dimension), dtype=np.float32)
+        save_index(index_dir, _assemble(base, base.manifest, {source}, {}, empty))
+    return base.articles[source].chunk_count

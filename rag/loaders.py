@@ -1,0 +1,125 @@
+"""Reading input files into raw text (the only I/O before cleaning).
+
+Each format is one small reader `bytes -> (text, heading)`, picked by suffix.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from rag.errors import LoadError
+
+Reader = Callable[[bytes], tuple[str, str | None]]
+
+
+@dataclass(frozen=True)
+class LoadedFile:
+    source: str  # path relative to the corpus root, "/"-separated: the citation id
+    text: str
+    heading: str | None
+    content_hash: str
+
+
+def _decode(data: bytes) -> str:
+    if b"\x00" in data[:8192]:
+        raise LoadError("tệp nhị phân, không phải văn bản (binary file)")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise LoadError(f"không phải UTF-8 (not UTF-8, byte {exc.start})") from exc
+
+
+def read_plain(data: bytes) -> tuple[str, str | None]:
+    return _decode(data), None
+
+
+def read_markdown(data: bytes) -> tuple[str, str | None]:
+    text = _decode(data)
+    heading = None
+    m = re.search(r"^#\s+(.+?)\s*#*\s*$", text, re.MULTILINE)
+    if m:
+        heading = m.group(1)
+        text = text[: m.start()] + text[m.end() :]
+    text = re.sub(r"!\[[^\]]*\]\([^)]*\)", "", text)  # images
+    text = re.sub(r"\[([^\]]+)\]\([^)]*\)", r"\1", text)  # links keep their words
+    text = re.sub(r"^#{1,6}\s+", "", text, flags=re.MULTILINE)
+    text = re.sub(r"(\*\*|__|\*|_|`)(\S.*?\S|\S)\1", r"\2", text)
+    return text, heading
+
+
+def read_html(data: bytes) -> tuple[str, str | None]:
+    from bs4 import BeautifulSoup
+
+    soup = BeautifulSoup(_decode(data), "html.parser")
+    for tag in soup(["script", "style", "noscript", "nav", "header", "footer", "aside", "form", "iframe"]):
+        tag.decompose()
+    heading_tag = soup.find("h1") or soup.find("title")
+    heading = heading_tag.get_text(" ", strip=True) if heading_tag else None
+    if heading_tag is not None and heading_tag.name == "h1":
+        heading_tag.decompose()
+    if soup.title:
+        soup.title.decompose()
+    for br in soup.find_all("br"):
+        br.replace_with("\n")
+    blocks = soup.find_all(["p", "li", "h2", "h3", "h4", "h5", "h6", "blockquote", "td", "figcaption", "div"])
+    lines: list[str] = []
+    for block in blocks:
+        if block.find(["p", "li", "div", "h2", "h3", "h4", "blockquote"]):
+            continue  # a container; its children are visited themselves
+        lines.append(block.get_text(" ", strip=True))
+    text = "\n".join(line for line in lines if line) or soup.get_text("\n", strip=True)
+    return text, heading or None
+
+
+READERS: dict[str, Reader] = {
+    ".txt": read_plain,
+    ".md": read_markdown,
+    ".markdown": read_markdown,
+    ".html": read_html,
+    ".htm": read_html,
+}
+
+
+def load_file(path: Path, source: str, *, max_bytes: int, suffixes: Iterable[str]) -> LoadedFile:
+    """Read one file; any reason it cannot be ingested becomes a LoadError naming the file."""
+    suffix = path.suffix.lower()
+    if suffix not in set(suffixes) or suffix not in READERS:
+        raise LoadError(f"{source}: định dạng không hỗ trợ '{suffix or path.name}' (unsupported type)")
+    try:
+        size = path.stat().st_size
+        if size > max_bytes:
+            raise LoadError(f"{source}: tệp quá lớn ({size} byte > {max_bytes}) (file too large)")
+        data = path.read_bytes()
+    except OSError as exc:
+        raise LoadError(f"{source}: không đọc được tệp ({exc.strerror})") from exc
+    if not data.strip():
+        raise LoadError(f"{source}: tệp rỗng (empty file)")
+    try:
+        text, heading = READERS[suffix](data)
+    except LoadError as exc:
+        raise LoadError(f"{source}: {exc}") from exc
+    except Exception as exc:  # a malformed file must not stop the other files
+        raise LoadError(f"{source}: không đọc được nội dung ({exc})") from exc
+    if not text.strip():
+        raise LoadError(f"{source}: không có nội dung văn bản (no text)")
+    return LoadedFile(source, text, heading, hashlib.sha256(data).hexdigest())
+
+
+def discover(paths: Iterable[Path], suffixes: Iterable[str]) -> list[tuple[Path, str]]:
+    """Files to ingest with their source ids. A folder's files are named relative to it."""
+    wanted = {s.lower() for s in suffixes}
+    found: list[tuple[Path, str]] = []
+    for path in paths:
+        if not path.exists():
+            raise LoadError(f"Không tìm thấy đường dẫn: {path} (path not found)")
+        if path.is_dir():
+            for file in sorted(p for p in path.rglob("*") if p.is_file() and not p.name.startswith(".")):
+                if file.suffix.lower() in wanted:
+                    found.append((file, file.relative_to(path).as_posix()))
+        else:
+            found.append((path, path.name))
+    return found

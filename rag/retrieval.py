@@ -1,0 +1,116 @@
+"""Hybrid retrieval: dense (FAISS) and BM25, fused by weighted reciprocal rank."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from langchain_core.callbacks import CallbackManagerForRetrieverRun
+from langchain_core.documents import Document
+from langchain_core.retrievers import BaseRetriever
+
+from embeddings.base import Embedder
+from rag.config import RetrievalSettings, Settings
+from rag.errors import QueryError
+from rag.lexical import BM25Index, tokenize
+from rag.store import ArticleRecord, ChunkRecord, IndexData
+from rag.text import normalize
+from rag.vectorstore import build_dense_index
+
+Mode = Literal["hybrid", "dense", "bm25"]
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    rank: int
+    score: float
+    chunk: ChunkRecord
+    article: ArticleRecord
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "rank": self.rank,
+            "source": self.chunk.source,
+            "chunk_id": self.chunk.chunk_id,
+            "score": round(self.score, 6),
+            "title": self.article.title,
+            "date": self.article.date,
+            "start": self.chunk.start,
+            "end": self.chunk.end,
+            "text": self.chunk.text,
+        }
+
+
+def validate_query(query: str, max_chars: int) -> str:
+    """The normalised query, or a QueryError saying what is wrong with it."""
+    if not query or not query.strip():
+        raise QueryError("Câu hỏi trống. Hãy nhập nội dung cần tìm (empty question).")
+    if len(query) > max_chars:
+        raise QueryError(f"Câu hỏi quá dài ({len(query)} ký tự, tối đa {max_chars}). Hãy rút gọn (question too long).")
+    return normalize(query.strip())
+
+
+def fuse(rankings: Sequence[tuple[Sequence[int], float]], rrf_k: int) -> list[tuple[int, float]]:
+    """Weighted reciprocal-rank fusion of several ranked id lists, best first."""
+    scores: dict[int, float] = {}
+    for ids, weight in rankings:
+        for rank, row in enumerate(ids):
+            scores[row] = scores.get(row, 0.0) + weight / (rrf_k + rank + 1)
+    return sorted(scores.items(), key=lambda item: (-item[1], item[0]))
+
+
+class SearchEngine:
+    """Holds the loaded index in memory and answers ranked searches."""
+
+    def __init__(self, settings: Settings, index: IndexData, embedder: Embedder) -> None:
+        self._cfg: RetrievalSettings = settings.retrieval
+        self._max_chars = settings.query.max_chars
+        self.index = index
+        self._embedder = embedder
+        self._dense = build_dense_index(settings, index.vectors)
+        self._bm25 = BM25Index([c.tokens for c in index.chunks])
+
+    def dense_ranking(self, query: str, n: int) -> list[tuple[int, float]]:
+        return self._dense.search(self._embedder.embed_query(query), n)
+
+    def bm25_ranking(self, query: str, n: int) -> list[tuple[int, float]]:
+        return self._bm25.search(tokenize(query), n)
+
+    def search(self, query: str, k: int | None = None, mode: Mode | None = None) -> list[SearchHit]:
+        query = validate_query(query, self._max_chars)
+        k = k or self._cfg.k
+        mode = mode or self._cfg.mode
+        n = max(self._cfg.candidates, k)
+        if mode == "dense":
+            ranked = self.dense_ranking(query, k)
+        elif mode == "bm25":
+            ranked = self.bm25_ranking(query, k)
+        else:
+            rankings = [
+                ([i for i, _ in self.dense_ranking(query, n)], self._cfg.dense_weight),
+                ([i for i, _ in self.bm25_ranking(query, n)], self._cfg.bm25_weight),
+            ]
+            ranked = fuse(rankings, self._cfg.rrf_k)
+        hits = []
+        for rank, (row, score) in enumerate(ranked[:k], start=1):
+            chunk = self.index.chunks[row]
+            hits.append(SearchHit(rank, score, chunk, self.index.articles[chunk.source]))
+        return hits
+
+
+def hit_to_document(hit: SearchHit) -> Document:
+    meta = hit.to_json()
+    meta.pop("text")
+    return Document(page_content=hit.chunk.text, metadata=meta, id=hit.chunk.chunk_id)
+
+
+class HybridRetriever(BaseRetriever):
+    """LangChain face of SearchEngine, so chains compose it like any retriever."""
+
+    engine: Any
+    k: int = 5
+    mode: Mode | None = None
+
+    def _get_relevant_documents(self, query: str, *, run_manager: CallbackManagerForRetrieverRun) -> list[Document]:
+        return [hit_to_document(h) for h in self.engine.search(query, self.k, self.mode)]

@@ -1,0 +1,94 @@
+"""Pure Vietnamese text functions: normalisation, tone-mark placement, accent folding.
+
+Everything here takes strings and returns values; no I/O. Documents and queries
+go through the same `normalize` so that they meet in both indexes.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+# Combining tone marks (the five Vietnamese tones besides "ngang").
+_TONES = "\u0300\u0301\u0303\u0309\u0323"
+_TONE_SET = frozenset(_TONES)
+# Syllable endings whose tone placement differs between the old ("hòa", "thúy")
+# and new ("hoà", "thuý") conventions. Only open syllables are ambiguous.
+_OPEN_GLIDES = ("oa", "oe", "uy")
+# Combining marks are not \w, so NFD words need them listed explicitly.
+_WORD = re.compile(r"(?:[^\W\d_]|[\u0300-\u036f])+")
+
+
+def _place_tone_old_style(word: str) -> str:
+    """Move the tone of an open "oa/oe/uy" syllable onto its first vowel (old style).
+
+    Expects an NFD word; returns NFD.
+    """
+    tones = [c for c in word if c in _TONE_SET]
+    if len(tones) != 1:
+        return word
+    bare = "".join(c for c in word if c not in _TONE_SET)
+    lower = bare.lower()
+    for glide in _OPEN_GLIDES:
+        if not lower.endswith(glide):
+            continue
+        # In "qu" + "y" the "u" belongs to the consonant, so "quý" is not ambiguous.
+        if glide == "uy" and lower.endswith("quy"):
+            return word
+        # Vowel-quality marks (circumflex, breve, horn) change the nucleus: leave those alone.
+        pos = len(bare) - 2
+        if any(unicodedata.combining(c) for c in bare[pos:]):
+            return word
+        return bare[: pos + 1] + tones[0] + bare[pos + 1 :]
+    return word
+
+
+def normalize_tone_marks(text: str) -> str:
+    """Rewrite new-style tone placement ("hoà", "thuý") to the old style ("hòa", "thúy")."""
+    decomposed = unicodedata.normalize("NFD", text)
+    return unicodedata.normalize("NFC", _WORD.sub(lambda m: _place_tone_old_style(m.group(0)), decomposed))
+
+
+def normalize(text: str) -> str:
+    """Unicode NFC plus one tone-mark convention; the only normaliser for docs and queries."""
+    return normalize_tone_marks(unicodedata.normalize("NFC", text))
+
+
+def fold_accents(text: str) -> str:
+    """Strip all diacritics ("tham nhũng" -> "tham nhung", "Đà" -> "Da")."""
+    decomposed = unicodedata.normalize("NFD", text)
+    stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return stripped.replace("đ", "d").replace("Đ", "D")
+
+
+def has_diacritics(text: str) -> bool:
+    """True when the text carries any Vietnamese diacritic (or đ)."""
+    return fold_accents(text) != text
+
+
+_NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
+
+
+def canonical_number(token: str) -> str:
+    """Canonical form of a number written Vietnamese- or English-style.
+
+    "1.695" and "1,695" (thousands) both give "1695"; "898,9" (decimal) gives "898.9".
+    """
+    parts = re.split(r"[.,]", token)
+    if len(parts) == 1:
+        return parts[0].lstrip("0") or "0"
+    seps = re.findall(r"[.,]", token)
+    # A group of exactly three digits after every separator reads as thousands.
+    if all(len(p) == 3 for p in parts[1:]) and len(set(seps)) == 1:
+        return ("".join(parts)).lstrip("0") or "0"
+    whole, frac = "".join(parts[:-1]), parts[-1]
+    return f"{whole.lstrip('0') or '0'}.{frac}"
+
+
+def numbers_in(text: str) -> list[str]:
+    """All numbers in a text, in canonical form, in order of appearance."""
+    return [canonical_number(m.group(0)) for m in _NUMBER.finditer(text)]
+
+
+def collapse_whitespace(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip()
