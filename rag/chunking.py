@@ -39,9 +39,12 @@ def chunk_text(text: str, *, size: int, overlap: int) -> list[Chunk]:
         chunks.append(Chunk(len(chunks), start, end, text[start:end]))
         if j + 1 >= len(sentences):
             break
-        # Step back over trailing sentences that fit in the overlap, but always advance.
+        # Step back over trailing sentences that fit in the overlap, but always advance,
+        # and only as far as the next chunk still reaches the next sentence: otherwise it
+        # would be a copy of this chunk's tail.
+        nxt = sentences[j + 1]
         k = j + 1
-        while k - 1 > i and end - sentences[k - 1].start <= overlap:
+        while k - 1 > i and end - sentences[k - 1].start <= overlap and nxt.end - sentences[k - 1].start <= size:
             k -= 1
         i = k
     return chunks

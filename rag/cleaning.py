@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
+from rag.sentences import split_sentences
 from rag.text import normalize
 
 # Whole lines that are site navigation or widgets, never article content.
@@ -61,18 +62,20 @@ def _is_byline(line: str) -> bool:
 
 
 def _drop_captions(lines: list[str]) -> list[str]:
-    """Drop photo captions: a block (up to a blank line) that ends in "(Ảnh: …)"."""
-    out: list[str] = []
-    block: list[str] = []
-    for line in [*lines, ""]:
-        if line.strip():
-            block.append(line)
+    """Drop photo captions: a line ending in "(Ảnh: …)", with the lines it was hard-wrapped from.
+
+    Only the wrapped start of the caption goes with it (a line with no terminal mark
+    followed by a lower-case line), never the paragraphs before it.
+    """
+    drop: set[int] = set()
+    for i, line in enumerate(lines):
+        if not _PHOTO_CREDIT_TAIL.search(line.strip()):
             continue
-        if not (block and _PHOTO_CREDIT_TAIL.search(block[-1].strip())):
-            out.extend(block)
-        block = []
-        out.append(line)
-    return out[:-1]
+        drop.add(i)
+        while i > 0 and (prev := lines[i - 1].strip()) and prev[-1] not in _TERMINAL and lines[i].strip()[:1].islower():
+            i -= 1
+            drop.add(i)
+    return [line for i, line in enumerate(lines) if i not in drop]
 
 
 def _join_hard_wraps(lines: list[str]) -> list[str]:
@@ -88,7 +91,11 @@ def _join_hard_wraps(lines: list[str]) -> list[str]:
 
 def derive_title(text: str, max_chars: int = 100) -> str:
     """A title from the lead: its first sentence, cut at a word boundary."""
-    first = re.split(r"(?<=[.!?…])\s", text.strip(), maxsplit=1)[0].rstrip(".")
+    spans = split_sentences(text)
+    if not spans:
+        return ""
+    # "./." closes Vietnamese news items; neither it nor a final full stop belongs in a title.
+    first = text[spans[0].start : spans[0].end].rstrip("./").rstrip()
     if len(first) <= max_chars:
         return first
     return first[:max_chars].rsplit(" ", 1)[0] + "…"

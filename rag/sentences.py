@@ -9,7 +9,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-# Abbreviations that end with a dot but do not end a sentence.
+# Abbreviations that end with a dot but do not end a sentence. No real Vietnamese
+# words here: "no" (full) would stop "Ăn no. Sau đó..." from splitting.
 _ABBREVIATIONS = frozenset(
     {
         "tp",
@@ -29,13 +30,17 @@ _ABBREVIATIONS = frozenset(
         "mr",
         "mrs",
         "dr",
-        "no",
         "tr",
     }
 )
 # End of sentence: terminal punctuation, optional closing quotes/brackets, then
-# whitespace and something that can start a sentence.
-_BOUNDARY = re.compile(r"([.!?…]+)([\"'”’)\]]*)(\s+)(?=[\"'“‘(\[]?[^\W_a-zđ]|[\"'“‘(\[]?\d)", re.UNICODE)
+# whitespace and a word; `_starts_sentence` then checks that word is capitalised
+# (a character class cannot say "upper case" for "Ở" or "Ấ").
+_BOUNDARY = re.compile(r"([.!?…]+)([\"'”’)\]]*)(\s+)(?=[\"'“‘(\[]?\w)")
+_OPENERS = "\"'“‘(["
+# "1." / "IV." alone at the start of a line number a list item; they do not end a sentence.
+_LIST_MARKER = re.compile(r"\d{1,3}|[IVX]{1,5}")
+_SPACE = re.compile(r"\s")
 
 
 @dataclass(frozen=True)
@@ -45,12 +50,23 @@ class Span:
 
 
 def _is_abbreviation(line: str, dot_at: int) -> bool:
+    if _LIST_MARKER.fullmatch(line[:dot_at].strip()):
+        return True
     word = re.search(r"(\S+)$", line[:dot_at])
     if not word:
         return False
     token = word.group(1).lower().strip("(\"'“")
-    # Single letters are initials ("Nguyễn V. A"); multi-dot tokens are "v.v." style.
-    return token in _ABBREVIATIONS or (len(token) == 1 and token.isalpha())
+    # Single letters are initials ("Nguyễn V. A"); titles are stacked with dots ("PGS.TS.").
+    parts = [p for p in token.split(".") if p]
+    return token in _ABBREVIATIONS or (
+        bool(parts) and all(p in _ABBREVIATIONS or (len(p) == 1 and p.isalpha()) for p in parts)
+    )
+
+
+def _starts_sentence(line: str, at: int) -> bool:
+    while at < len(line) and line[at] in _OPENERS:
+        at += 1
+    return at < len(line) and (line[at].isupper() or line[at].isdigit())
 
 
 def _trimmed(text: str, start: int, end: int) -> Span | None:
@@ -71,6 +87,8 @@ def split_sentences(text: str) -> list[Span]:
     for line in text.split("\n"):
         start = 0
         for m in _BOUNDARY.finditer(line):
+            if not _starts_sentence(line, m.end(3)):
+                continue
             if m.group(1) == "." and _is_abbreviation(line, m.start(1)):
                 continue
             cut = m.end(2)
@@ -86,15 +104,18 @@ def split_sentences(text: str) -> list[Span]:
 
 
 def split_long(text: str, span: Span, max_chars: int) -> list[Span]:
-    """Cut a span longer than `max_chars` at whitespace, so no piece exceeds it."""
+    """Cut a span longer than `max_chars` at whitespace, so no piece exceeds it.
+
+    A single word longer than `max_chars` is cut inside the word.
+    """
     if span.end - span.start <= max_chars:
         return [span]
     pieces: list[Span] = []
     start = span.start
     while span.end - start > max_chars:
-        cut = text.rfind(" ", start + 1, start + max_chars)
-        if cut <= start:
-            cut = start + max_chars
+        # Any whitespace (articles carry no-break spaces and tabs), as late as still fits.
+        gaps = [m.start() for m in _SPACE.finditer(text, start + 1, start + max_chars + 1)]
+        cut = gaps[-1] if gaps else start + max_chars
         piece = _trimmed(text, start, cut)
         if piece:
             pieces.append(piece)

@@ -35,10 +35,9 @@ def _place_tone_old_style(word: str) -> str:
         # In "qu" + "y" the "u" belongs to the consonant, so "quý" is not ambiguous.
         if glide == "uy" and lower.endswith("quy"):
             return word
-        # Vowel-quality marks (circumflex, breve, horn) change the nucleus: leave those alone.
+        # `bare` is NFD, so "oă"/"uê"/"oơ" end in a combining mark and never reach here:
+        # only the plain glides, whose tone goes on their first vowel.
         pos = len(bare) - 2
-        if any(unicodedata.combining(c) for c in bare[pos:]):
-            return word
         return bare[: pos + 1] + tones[0] + bare[pos + 1 :]
     return word
 
@@ -82,7 +81,10 @@ def canonical_number(token: str) -> str:
     if all(len(p) == 3 for p in parts[1:]) and len(set(seps)) == 1:
         return ("".join(parts)).lstrip("0") or "0"
     whole, frac = "".join(parts[:-1]), parts[-1]
-    return f"{whole.lstrip('0') or '0'}.{frac}"
+    whole = whole.lstrip("0") or "0"
+    # "3,50" and "3,5" are the same value, and "2,0" is "2".
+    frac = frac.rstrip("0")
+    return f"{whole}.{frac}" if frac else whole
 
 
 def numbers_in(text: str) -> list[str]:

