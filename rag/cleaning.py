@@ -71,10 +71,10 @@ def _drop_captions(lines: list[str]) -> list[str]:
     for i, line in enumerate(lines):
         if not _PHOTO_CREDIT_TAIL.search(line.strip()):
             continue
-        drop.add(i)
-        while i > 0 and (prev := lines[i - 1].strip()) and prev[-1] not in _TERMINAL and lines[i].strip()[:1].islower():
-            i -= 1
-            drop.add(i)
+        j = i
+        while j > 0 and (prev := lines[j - 1].strip()) and prev[-1] not in _TERMINAL and lines[j].strip()[:1].islower():
+            j -= 1
+        drop.update(range(j, i + 1))
     return [line for i, line in enumerate(lines) if i not in drop]
 
 

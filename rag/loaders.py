@@ -47,32 +47,48 @@ def read_markdown(data: bytes) -> tuple[str, str | None]:
     text = re.sub(r"!\[[^\]]*\]\([^)]*\)", "", text)  # images
     text = re.sub(r"\[([^\]]+)\]\([^)]*\)", r"\1", text)  # links keep their words
     text = re.sub(r"^#{1,6}\s+", "", text, flags=re.MULTILINE)
-    text = re.sub(r"(\*\*|__|\*|_|`)(\S.*?\S|\S)\1", r"\2", text)
+    text = re.sub(r"(\*\*|\*|`)(\S.*?\S|\S)\1", r"\2", text)
+    # An underscore inside a word is part of it ("snake_case"), as in CommonMark.
+    text = re.sub(r"(?<!\w)(__|_)(\S.*?\S|\S)\1(?!\w)", r"\2", text)
     return text, heading
 
 
+# Page furniture, never article text.
+_HTML_CHROME = ["script", "style", "noscript", "template", "nav", "footer", "aside", "form", "iframe", "svg"]
+# Elements that start a new line; everything else is inline and flows into its line.
+_HTML_BLOCKS = [
+    *("p", "div", "section", "article", "main", "header", "figure", "figcaption", "blockquote", "pre"),
+    *("h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "li", "dl", "dt", "dd"),
+    *("table", "tr", "td", "th", "br", "hr"),
+]
+
+
 def read_html(data: bytes) -> tuple[str, str | None]:
-    from bs4 import BeautifulSoup
+    from bs4 import BeautifulSoup, NavigableString
 
     soup = BeautifulSoup(_decode(data), "html.parser")
-    for tag in soup(["script", "style", "noscript", "nav", "header", "footer", "aside", "form", "iframe"]):
+    for tag in soup(_HTML_CHROME):
         tag.decompose()
+    # The site's <header> is chrome, but an article's own <header> holds its title and dateline.
+    for tag in soup("header"):
+        if not tag.decomposed and tag.find_parent(["article", "main"]) is None:
+            tag.decompose()
     heading_tag = soup.find("h1") or soup.find("title")
-    heading = heading_tag.get_text(" ", strip=True) if heading_tag else None
-    if heading_tag is not None and heading_tag.name == "h1":
+    heading = " ".join(heading_tag.get_text().split()) if heading_tag else None
+    if heading_tag is not None:
         heading_tag.decompose()
     if soup.title:
         soup.title.decompose()
-    for br in soup.find_all("br"):
-        br.replace_with("\n")
-    blocks = soup.find_all(["p", "li", "h2", "h3", "h4", "h5", "h6", "blockquote", "td", "figcaption", "div"])
-    lines: list[str] = []
-    for block in blocks:
-        if block.find(["p", "li", "div", "h2", "h3", "h4", "blockquote"]):
-            continue  # a container; its children are visited themselves
-        lines.append(block.get_text(" ", strip=True))
-    text = "\n".join(line for line in lines if line) or soup.get_text("\n", strip=True)
-    return text, heading or None
+    # Line breaks in the source are only spaces; lines come from block elements. Walking
+    # every text node (not just <p>) keeps text that sits loose in a <div> or <body>.
+    for node in soup.find_all(string=True):
+        if type(node) is NavigableString:  # not comments, doctype, CDATA
+            node.replace_with(re.sub(r"\s+", " ", node))
+    for tag in soup.find_all(_HTML_BLOCKS):
+        tag.insert_before("\n")
+        tag.insert_after("\n")
+    lines = (" ".join(line.split()) for line in soup.get_text().split("\n"))
+    return "\n".join(line for line in lines if line), heading or None
 
 
 READERS: dict[str, Reader] = {
@@ -87,7 +103,7 @@ READERS: dict[str, Reader] = {
 def load_file(path: Path, source: str, *, max_bytes: int, suffixes: Iterable[str]) -> LoadedFile:
     """Read one file; any reason it cannot be ingested becomes a LoadError naming the file."""
     suffix = path.suffix.lower()
-    if suffix not in set(suffixes) or suffix not in READERS:
+    if suffix not in {s.lower() for s in suffixes} or suffix not in READERS:
         raise LoadError(f"{source}: định dạng không hỗ trợ '{suffix or path.name}' (unsupported type)")
     try:
         size = path.stat().st_size
@@ -117,9 +133,11 @@ def discover(paths: Iterable[Path], suffixes: Iterable[str]) -> list[tuple[Path,
         if not path.exists():
             raise LoadError(f"Không tìm thấy đường dẫn: {path} (path not found)")
         if path.is_dir():
-            for file in sorted(p for p in path.rglob("*") if p.is_file() and not p.name.startswith(".")):
-                if file.suffix.lower() in wanted:
-                    found.append((file, file.relative_to(path).as_posix()))
+            for file in sorted(p for p in path.rglob("*") if p.is_file()):
+                rel = file.relative_to(path)
+                # Hidden folders too (.git, .ipynb_checkpoints): their copies are not articles.
+                if file.suffix.lower() in wanted and not any(part.startswith(".") for part in rel.parts):
+                    found.append((file, rel.as_posix()))
         else:
             found.append((path, path.name))
     return found

@@ -35,8 +35,8 @@ def _place_tone_old_style(word: str) -> str:
         # In "qu" + "y" the "u" belongs to the consonant, so "quý" is not ambiguous.
         if glide == "uy" and lower.endswith("quy"):
             return word
-        # `bare` is NFD, so "oă"/"uê"/"oơ" end in a combining mark and never reach here:
-        # only the plain glides, whose tone goes on their first vowel.
+        # `bare` is NFD, so a vowel-quality mark ("oă", "uê") would follow the glide and
+        # `endswith` fails: only plain "oa/oe/uy" get here; the tone goes on their first vowel.
         pos = len(bare) - 2
         return bare[: pos + 1] + tones[0] + bare[pos + 1 :]
     return word

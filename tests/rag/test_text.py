@@ -1,0 +1,187 @@
+"""Pure Vietnamese text functions: normalisation, tone placement, folding, numbers."""
+
+from __future__ import annotations
+
+import unicodedata
+
+import pytest
+
+from rag.text import canonical_number, collapse_whitespace, fold_accents, has_diacritics, normalize, numbers_in
+
+
+def nfd(text: str) -> str:
+    return unicodedata.normalize("NFD", text)
+
+
+def nfc(text: str) -> str:
+    return unicodedata.normalize("NFC", text)
+
+
+# New-style tone placement (left) and old style (right) must meet.
+TONE_PAIRS = [
+    ("hoà", "hòa"),
+    ("thuý", "thúy"),
+    ("Uỷ ban", "Ủy ban"),
+    ("khoẻ", "khỏe"),
+    ("tuỳ", "tùy"),
+    ("HOÀ", "HÒA"),
+    ("Hoà bình", "Hòa bình"),
+    ("thuỷ điện", "thủy điện"),
+    ("hoạ sĩ", "họa sĩ"),
+    ("xoè", "xòe"),
+    ("đơn giản hoá", "đơn giản hóa"),
+]
+
+# Words whose tone placement is not ambiguous: normalize must leave them exactly as they are.
+UNCHANGED = [
+    "quý",
+    "Quý",
+    "QUÝ",
+    "quả",
+    "quỳnh",
+    "hoàng",
+    "thuyết",
+    "người",
+    "khuya",
+    "hoài",
+    "thuở",
+    "khuỷu",
+    "Nguyễn",
+    "tham nhũng, tiêu cực",
+    "hello world",
+    "1.695 trường hợp (75%) - 3,4!?",
+    "",
+]
+
+
+@pytest.mark.parametrize(("new", "old"), TONE_PAIRS)
+def test_new_and_old_tone_placement_meet(new: str, old: str) -> None:
+    assert normalize(new) == normalize(old)
+    # The old convention is the canonical one.
+    assert normalize(new) == nfc(old)
+
+
+@pytest.mark.parametrize(("new", "old"), TONE_PAIRS)
+def test_nfd_input_gives_the_nfc_result(new: str, old: str) -> None:
+    for word in (new, old):
+        assert nfd(word) != word or word.isascii()  # the fixture really is decomposable
+        assert normalize(nfd(word)) == normalize(nfc(word)) == nfc(old)
+
+
+@pytest.mark.parametrize("text", UNCHANGED)
+def test_unambiguous_words_are_left_alone(text: str) -> None:
+    assert normalize(text) == text
+    assert normalize(nfd(text)) == text
+
+
+@pytest.mark.parametrize("text", [*UNCHANGED, *(p[0] for p in TONE_PAIRS)])
+def test_normalize_is_idempotent_and_nfc(text: str) -> None:
+    once = normalize(text)
+    assert normalize(once) == once
+    assert unicodedata.is_normalized("NFC", once)
+
+
+def test_normalize_keeps_length_of_nfc_text() -> None:
+    # Offsets computed on normalised text must stay valid: moving a tone never adds characters.
+    text = "Uỷ ban nhân dân tỉnh Khánh Hoà, tuỳ theo sức khoẻ."
+    assert len(normalize(text)) == len(nfc(text))
+
+
+@pytest.mark.parametrize(
+    ("text", "folded"),
+    [
+        ("tham nhũng", "tham nhung"),
+        ("Đà Nẵng", "Da Nang"),
+        ("đường", "duong"),
+        ("Ủy ban Thường vụ Quốc hội", "Uy ban Thuong vu Quoc hoi"),
+        ("NGƯỜI ĐỨNG ĐẦU", "NGUOI DUNG DAU"),
+        (nfd("tham nhũng"), "tham nhung"),
+        (nfd("Đà Nẵng"), "Da Nang"),
+        ("plain ascii 123", "plain ascii 123"),
+    ],
+)
+def test_fold_accents(text: str, folded: str) -> None:
+    assert fold_accents(text) == folded
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("tham nhung", False),
+        ("123 - abc", False),
+        ("", False),
+        ("tham nhũng", True),
+        ("đ", True),
+        ("Đ", True),
+        (nfd("ă"), True),
+        ("ư", True),
+    ],
+)
+def test_has_diacritics(text: str, expected: bool) -> None:
+    assert has_diacritics(text) is expected
+
+
+@pytest.mark.parametrize(
+    ("token", "canonical"),
+    [
+        ("1.695", "1695"),  # Vietnamese thousands separator
+        ("1,695", "1695"),  # English thousands separator
+        ("1.862", "1862"),
+        ("1.234.567", "1234567"),
+        ("1,234,567", "1234567"),
+        ("898,9", "898.9"),  # Vietnamese decimal comma
+        ("898.9", "898.9"),
+        ("3,4", "3.4"),
+        ("0,5", "0.5"),
+        ("1.234,5", "1234.5"),  # both separators: the last is the decimal one
+        ("1,234.5", "1234.5"),
+        ("3,50", "3.5"),  # trailing zeros of a fraction do not change the value
+        ("2,0", "2"),
+        ("75", "75"),
+        ("007", "7"),
+        ("0", "0"),
+        ("2023", "2023"),
+    ],
+)
+def test_canonical_number(token: str, canonical: str) -> None:
+    assert canonical_number(token) == canonical
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [("1.695", "1,695"), ("898,9", "898.9"), ("3,50", "3,5"), ("1.234,5", "1,234.5")],
+)
+def test_equal_numbers_meet(a: str, b: str) -> None:
+    assert canonical_number(a) == canonical_number(b)
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [("1.695", "1.69"), ("898,9", "8989"), ("3,4", "34")],
+)
+def test_different_numbers_stay_apart(a: str, b: str) -> None:
+    assert canonical_number(a) != canonical_number(b)
+
+
+@pytest.mark.parametrize(
+    ("text", "numbers"),
+    [
+        ("đối với 1.695 trường hợp", ["1695"]),
+        ("tăng 898,9 tỷ đồng", ["898.9"]),
+        ("8 tỷ 564 triệu", ["8", "564"]),
+        ("hoàn thành 75% kế hoạch", ["75"]),
+        ("ngày 18/3, năm 2021.", ["18", "3", "2021"]),
+        ("Năm 2021 có 1.695. Năm 2022 có 1.862.", ["2021", "1695", "2022", "1862"]),
+        ("không có số nào", []),
+    ],
+)
+def test_numbers_in(text: str, numbers: list[str]) -> None:
+    assert numbers_in(text) == numbers
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("  a \n\t b\u00a0 c  ", "a b c"), ("", ""), ("one", "one")],
+)
+def test_collapse_whitespace(text: str, expected: str) -> None:
+    assert collapse_whitespace(text) == expected
