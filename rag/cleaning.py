@@ -27,6 +27,8 @@ _DATE_LINE = re.compile(
     r"(?:\s*[\[(]?\s*gmt\s*[+-]\s*\d{1,2}\s*[\])]?)?(?:\s*a\s*a)?\s*$",
     re.IGNORECASE,
 )
+# The "A A" font-size widget that news sites print after the dateline.
+_WIDGET_TAIL = re.compile(r"\s*\bA\s*A\s*$")
 _TERMINAL = ".!?…:;\"”')»"
 _BYLINE = re.compile(r"^(?:(?:theo|nguồn)\s*:?\s*)?(?:[A-ZĐÀ-Ỹ][\wÀ-ỹ]*\.?\s*){2,5}$")
 
@@ -108,28 +110,33 @@ def clean_article(raw: str, heading: str | None = None) -> CleanArticle:
     """
     lines = _drop_captions(normalize(raw).replace("\r\n", "\n").replace("\r", "\n").split("\n"))
     kept: list[str] = []
-    dates: list[tuple[int, str]] = []
+    dates: list[tuple[int, str, str]] = []
     for line in (ln.strip() for ln in lines):
         if not line or _CHROME_LINE.match(line) or _PHOTO_LINE.match(line):
             continue
         iso = parse_date_line(line)
         if iso:
-            dates.append((len(kept), iso))
+            dates.append((len(kept), iso, _WIDGET_TAIL.sub("", line)))
             continue
         kept.append(line)
     kept = _join_hard_wraps(kept)
 
+    # The byline stays in the text (staff ask who wrote a piece, and the answer needs a span to cite).
     author = None
     if len(kept) > 1 and _is_byline(kept[-1]):
-        author = re.sub(r"^(?:theo|nguồn)\s*:?\s*", "", kept.pop(), flags=re.IGNORECASE).rstrip(".")
+        author = re.sub(r"^(?:theo|nguồn)\s*:?\s*", "", kept[-1], flags=re.IGNORECASE).rstrip(".")
 
     title = normalize(heading).strip() if heading else ""
     if not title and kept and _is_heading(kept[0]) and len(kept) > 1:
         title = kept[0]
+    # The publication date is the dateline right under the title; an earlier one is the page's clock.
+    after_title = [d for d in dates if d[0] >= 1]
+    chosen = after_title[0] if after_title else (dates[0] if dates else None)
+    pub_date = chosen[1] if chosen else None
+    if chosen:
+        # Kept as a line of its own so a "when was it published" answer can cite it.
+        kept.insert(min(chosen[0], len(kept)), chosen[2])
     body = "\n".join(kept)
     if not title:
-        title = derive_title(body)
-    # The publication date is the dateline right under the title; an earlier one is the page's clock.
-    after_title = [iso for pos, iso in dates if pos >= 1]
-    pub_date = after_title[0] if after_title else (dates[0][1] if dates else None)
+        title = derive_title("\n".join(line for line in kept if not (chosen and line == chosen[2])))
     return CleanArticle(text=body, title=title, date=pub_date, author=author)

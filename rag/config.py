@@ -14,7 +14,9 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from rag.errors import RagError
 
 APP_NAME = "vn-news-rag"
 ENV_PREFIX = "RAG_"
@@ -31,49 +33,57 @@ def default_models_dir(env: Mapping[str, str]) -> Path:
 
 
 class PathSettings(_Section):
-    articles_dir: Path = Field(Path("data/articles"), description="Folder ingested by `make run`.")
-    index_dir: Path = Field(Path("data/index"), description="Where the index lives.")
-    models_dir: Path | None = Field(None, description="Provisioned models; default ~/.cache/vn-news-rag/models.")
+    articles_dir: Path = Field(default=Path("data/articles"), description="Folder ingested by `make run`.")
+    index_dir: Path = Field(default=Path("data/index"), description="Where the index lives.")
+    models_dir: Path | None = Field(
+        default=None, description="Provisioned models; default ~/.cache/vn-news-rag/models."
+    )
 
 
 class EmbeddingSettings(_Section):
     mode: Literal["sentence_transformers", "fake"] = Field(
-        "sentence_transformers", description="Backend; `fake` is a deterministic hash embedder for tests."
+        default="sentence_transformers", description="Backend; `fake` is a deterministic hash embedder for tests."
     )
     model: str = Field(
-        "embeddinggemma-300m",
+        default="embeddinggemma-300m",
         description="A provisioned model name, a local folder, or a hub id (on machines that reach a hub).",
     )
-    batch_size: int = Field(16, ge=1)
-    threads: int = Field(2, ge=1, description="torch CPU threads.")
-    dimension: int = Field(256, ge=8, description="Only for the fake embedder.")
+    batch_size: int = Field(default=16, ge=1)
+    threads: int = Field(default=2, ge=1, description="torch CPU threads.")
+    dimension: int = Field(default=256, ge=8, description="Only for the fake embedder.")
 
 
 class ChunkingSettings(_Section):
-    size: int = Field(600, ge=100, description="Maximum characters per chunk.")
-    overlap: int = Field(150, ge=0, description="Characters of trailing sentences repeated in the next chunk.")
+    size: int = Field(default=600, ge=100, description="Maximum characters per chunk.")
+    overlap: int = Field(default=150, ge=0, description="Characters of trailing sentences repeated in the next chunk.")
+
+    @model_validator(mode="after")
+    def _overlap_below_size(self) -> ChunkingSettings:
+        if self.overlap >= self.size:
+            raise ValueError(f"chunking.overlap ({self.overlap}) must be smaller than chunking.size ({self.size})")
+        return self
 
 
 class RetrievalSettings(_Section):
     mode: Literal["hybrid", "dense", "bm25"] = "hybrid"
-    k: int = Field(5, ge=1, le=100, description="Chunks returned.")
-    candidates: int = Field(30, ge=1, description="Candidates taken from each retriever before fusion.")
-    rrf_k: int = Field(60, ge=1, description="Reciprocal-rank-fusion constant.")
-    dense_weight: float = Field(1.0, ge=0)
-    bm25_weight: float = Field(1.0, ge=0)
+    k: int = Field(default=5, ge=1, le=100, description="Chunks returned.")
+    candidates: int = Field(default=30, ge=1, description="Candidates taken from each retriever before fusion.")
+    rrf_k: int = Field(default=60, ge=1, description="Reciprocal-rank-fusion constant.")
+    dense_weight: float = Field(default=1.0, ge=0)
+    bm25_weight: float = Field(default=1.0, ge=0)
 
 
 class VectorStoreSettings(_Section):
-    mode: Literal["faiss"] = Field("faiss", description="Dense index backend.")
+    mode: Literal["faiss"] = Field(default="faiss", description="Dense index backend.")
 
 
 class IngestSettings(_Section):
-    max_file_bytes: int = Field(20 * 1024 * 1024, ge=1, description="Larger files are rejected.")
+    max_file_bytes: int = Field(default=20 * 1024 * 1024, ge=1, description="Larger files are rejected.")
     suffixes: tuple[str, ...] = (".txt", ".md", ".html", ".htm")
 
 
 class QuerySettings(_Section):
-    max_chars: int = Field(2000, ge=1, description="Longer questions are rejected with a message.")
+    max_chars: int = Field(default=2000, ge=1, description="Longer questions are rejected with a message.")
 
 
 class Settings(_Section):
@@ -91,7 +101,7 @@ class Settings(_Section):
         return self.paths.models_dir or default_models_dir(os.environ)
 
 
-class ConfigError(ValueError):
+class ConfigError(RagError, ValueError):
     """A settings file or variable is wrong; the message says which."""
 
 

@@ -194,11 +194,8 @@ def test_nothing_is_read_at_construction() -> None:
     assert Settings().paths.models_dir is None
 
 
-# A known bug in rag/config.py, reported rather than fixed here (the file belongs to someone else).
-# Strict xfail: it turns into a failure once fixed, so the marker gets removed.
 
 
-@pytest.mark.xfail(strict=True, reason="config bug: chunking.overlap >= chunking.size is accepted")
 @pytest.mark.parametrize("overlap", ["600", "900"])
 def test_overlap_not_below_size_is_a_config_error(overlap: str) -> None:
     with pytest.raises(ConfigError):
