@@ -71,6 +71,12 @@ class RetrievalSettings(_Section):
     rrf_k: int = Field(default=60, ge=1, description="Reciprocal-rank-fusion constant.")
     dense_weight: float = Field(default=1.0, ge=0)
     bm25_weight: float = Field(default=1.0, ge=0)
+    english_bm25_weight: float = Field(
+        default=0.25, ge=0, description="BM25 weight for English questions: Vietnamese BM25 barely matches them."
+    )
+    restore_diacritics: bool = Field(
+        default=True, description="Restore diacritics of diacritic-free Vietnamese questions from the corpus words."
+    )
 
 
 class VectorStoreSettings(_Section):
@@ -86,6 +92,30 @@ class QuerySettings(_Section):
     max_chars: int = Field(default=2000, ge=1, description="Longer questions are rejected with a message.")
 
 
+class LLMSettings(_Section):
+    mode: Literal["llama_cpp", "openai", "fake"] = Field(
+        default="llama_cpp", description="Generation backend; `openai` is any OpenAI-compatible server."
+    )
+    model: str = Field(
+        default="qwen2.5-coder-1.5b-instruct-q4_k_m",
+        description="llama_cpp: a provisioned model name or a .gguf path; openai: the served model name.",
+    )
+    threads: int = Field(default=2, ge=1)
+    context_tokens: int = Field(default=4096, ge=512)
+    max_tokens: int = Field(default=256, ge=16, description="Longest answer generated.")
+    temperature: float = Field(default=0.0, ge=0)
+    base_url: str | None = Field(default=None, description="openai mode: e.g. http://localhost:8000/v1")
+    api_key: str | None = Field(default=None, description="openai mode: the key, if the server wants one.")
+    timeout_s: float = Field(default=120.0, gt=0)
+
+
+class AnswerSettings(_Section):
+    mode: Literal["generative", "extractive"] = "generative"
+    evidence_token_budget: int = Field(default=350, ge=50, description="Prompt tokens spent on evidence sentences.")
+    max_evidence_sentences: int = Field(default=6, ge=1)
+    history_turns: int = Field(default=3, ge=0, description="Past exchanges used to rewrite a follow-up.")
+
+
 class Settings(_Section):
     paths: PathSettings = PathSettings()
     embedding: EmbeddingSettings = EmbeddingSettings()
@@ -94,6 +124,8 @@ class Settings(_Section):
     vector_store: VectorStoreSettings = VectorStoreSettings()
     ingest: IngestSettings = IngestSettings()
     query: QuerySettings = QuerySettings()
+    llm: LLMSettings = LLMSettings()
+    answer: AnswerSettings = AnswerSettings()
 
     @property
     def models_dir(self) -> Path:

@@ -8,6 +8,7 @@ so it only ever proposes words the articles actually use.
 
 from __future__ import annotations
 
+import math
 import re
 from collections import Counter
 from collections.abc import Iterable
@@ -26,6 +27,17 @@ _EN = frozenset(
 _VI = frozenset(
     "cua va cac nhung bao nhieu duoc da co khong nao gi ai la trong voi cho nam thi ve tai theo nguoi "
     "bo tinh cong tac viec nhu the sao khi nay do".split()
+)
+
+
+# Question and function words, counted as if seen this many times, so that
+# "bao nhieu" becomes "bao nhiêu" even where the articles say "nhiều" more often.
+_SEED_WEIGHT = 1000
+_SEED_PHRASES = (
+    "bao nhiêu", "bao giờ", "như thế nào", "thế nào", "là gì", "cái gì", "gì", "nào", "những", "các", "của", "và",
+    "không", "có", "đã", "được", "đang", "sẽ", "ai", "ở đâu", "tại sao", "vì sao", "là", "với", "cho", "về", "trong",
+    "năm", "tháng", "ngày", "người", "bài viết", "bài báo", "viết", "tác giả", "đăng", "khi nào", "mấy", "bị", "thì",
+    "sao", "còn", "nhiêu", "gồm", "lần", "đầu", "tiên", "tỉnh", "bộ", "nêu", "cụ thể",
 )
 
 
@@ -56,27 +68,41 @@ class DiacriticRestorer:
                 for _, gram in _ngrams(words, n):
                     key = tuple(fold_accents(w).lower() for w in gram)
                     counts.setdefault(key, Counter())[gram] += 1
-        self._table = {k: c.most_common(1)[0][0] for k, c in counts.items()}
+        for phrase in _SEED_PHRASES:
+            gram = tuple(phrase.split())
+            key = tuple(fold_accents(w) for w in gram)
+            counts.setdefault(key, Counter())[gram] += _SEED_WEIGHT
+        self._table = {k: c.most_common(1)[0] for k, c in counts.items()}
+
+    def _segment(self, folded: list[str]) -> list[tuple[int, int]]:
+        """Best split of the folded words into known n-grams (dynamic programming).
+
+        A segment scores 5 * n² + log(count): longer phrases win clearly, and frequent
+        phrases break ties, so "co bao nhieu" splits as "có | bao nhiêu", not "có báo | nhiêu".
+        """
+        best: list[tuple[float, list[tuple[int, int]]]] = [(0.0, [])]
+        for end in range(1, len(folded) + 1):
+            options = [(best[end - 1][0], [*best[end - 1][1], (end - 1, 1)])]
+            for n in range(1, min(self.max_n, end) + 1):
+                entry = self._table.get(tuple(folded[end - n : end]))
+                if entry:
+                    score = best[end - n][0] + 5 * n * n + math.log(entry[1] + 1)
+                    options.append((score, [*best[end - n][1], (end - n, n)]))
+            best.append(max(options, key=lambda o: o[0]))
+        return best[-1][1]
 
     def restore(self, query: str) -> str:
         """The query with diacritics restored where the corpus knows the words; others unchanged."""
         matches = list(_WORDS.finditer(query))
         words = [m.group(0) for m in matches]
         out = list(words)
-        i = 0
-        while i < len(words):
-            for n in range(min(self.max_n, len(words) - i), 0, -1):
-                key = tuple(fold_accents(w).lower() for w in words[i : i + n])
-                gram = self._table.get(key)
-                if gram and all(not has_diacritics(w) for w in words[i : i + n]):
-                    for j, w in enumerate(gram):
-                        # Keep the user's capitalisation of the first letter.
-                        orig = words[i + j]
-                        out[i + j] = w[0].upper() + w[1:] if orig[:1].isupper() else w[0].lower() + w[1:]
-                    i += n
-                    break
-            else:
-                i += 1
+        for i, n in self._segment([fold_accents(w).lower() for w in words]):
+            entry = self._table.get(tuple(fold_accents(w).lower() for w in words[i : i + n]))
+            if not entry or any(has_diacritics(w) for w in words[i : i + n]):
+                continue
+            for j, w in enumerate(entry[0]):
+                # Keep the user's capitalisation of the first letter.
+                out[i + j] = w[0].upper() + w[1:] if words[i + j][:1].isupper() else w[0].lower() + w[1:]
         pieces, last = [], 0
         for m, w in zip(matches, out, strict=True):
             pieces.append(query[last : m.start()])

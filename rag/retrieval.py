@@ -15,7 +15,8 @@ from rag.config import RetrievalSettings, Settings
 from rag.errors import QueryError
 from rag.lexical import BM25Index, tokenize
 from rag.store import ArticleRecord, ChunkRecord, IndexData
-from rag.text import normalize
+from rag.language import DiacriticRestorer, Language, detect_language
+from rag.text import has_diacritics, normalize
 from rag.vectorstore import build_dense_index
 
 Mode = Literal["hybrid", "dense", "bm25"]
@@ -70,6 +71,14 @@ class SearchEngine:
         self._embedder = embedder
         self._dense = build_dense_index(settings, index.vectors)
         self._bm25 = BM25Index([c.tokens for c in index.chunks])
+        self._restorer = DiacriticRestorer(a.text for a in index.articles.values())
+
+    def prepare(self, query: str) -> tuple[str, Language]:
+        """The query as the retrievers should see it, and its language."""
+        language = detect_language(query)
+        if language == "vi" and self._cfg.restore_diacritics and not has_diacritics(query):
+            query = self._restorer.restore(query)
+        return query, language
 
     def dense_ranking(self, query: str, n: int) -> list[tuple[int, float]]:
         return self._dense.search(self._embedder.embed_query(query), n)
@@ -78,7 +87,7 @@ class SearchEngine:
         return self._bm25.search(tokenize(query), n)
 
     def search(self, query: str, k: int | None = None, mode: Mode | None = None) -> list[SearchHit]:
-        query = validate_query(query, self._max_chars)
+        query, language = self.prepare(validate_query(query, self._max_chars))
         k = k or self._cfg.k
         mode = mode or self._cfg.mode
         n = max(self._cfg.candidates, k)
@@ -87,9 +96,10 @@ class SearchEngine:
         elif mode == "bm25":
             ranked = self.bm25_ranking(query, k)
         else:
+            bm25_weight = self._cfg.english_bm25_weight if language == "en" else self._cfg.bm25_weight
             rankings = [
                 ([i for i, _ in self.dense_ranking(query, n)], self._cfg.dense_weight),
-                ([i for i, _ in self.bm25_ranking(query, n)], self._cfg.bm25_weight),
+                ([i for i, _ in self.bm25_ranking(query, n)], bm25_weight),
             ]
             ranked = fuse(rankings, self._cfg.rrf_k)
         hits = []
