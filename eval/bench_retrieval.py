@@ -122,8 +122,10 @@ def main(argv: list[str] | None = None) -> int:
     for miss in results["hybrid_misses_at_1"]:
         print(f"  not first: {miss['id']} ({miss['kind']}) rank={miss['rank']}: {miss['question']}")
     ing = results["ingest"]
-    print(f"ingest: {ing['chunks']} chunks in {ing['seconds']} s = {ing['chunks_per_s']} chunks/s "
-          f"(model load {results['model_load_s']} s)")
+    print(
+        f"ingest: {ing['chunks']} chunks in {ing['seconds']} s = {ing['chunks_per_s']} chunks/s "
+        f"(model load {results['model_load_s']} s)"
+    )
     lat = results["search_latency_ms"]
     print(f"search latency (hybrid, warm, in process): p50 {lat['p50']} ms, p95 {lat['p95']} ms")
     print(f"peak RSS: {results['peak_rss_mb']} MB")

@@ -23,7 +23,9 @@ def contains_all_folded(text: str, needles: Sequence[str]) -> bool:
     return all(fold_accents(_norm(n)) in hay for n in needles)
 
 
-def evidence_rank(passages: Sequence[tuple[str, str]], gold_sources: Sequence[str], must_include: Sequence[str]) -> int | None:
+def evidence_rank(
+    passages: Sequence[tuple[str, str]], gold_sources: Sequence[str], must_include: Sequence[str]
+) -> int | None:
     """1-based rank of the first (source, text) passage from a gold source holding every must_include string."""
     for rank, (source, text) in enumerate(passages, start=1):
         if (not gold_sources or source in gold_sources) and contains_all(text, must_include):

@@ -13,6 +13,7 @@ class Chunk:
     start: int
     end: int
     text: str  # always article[start:end]
+    sentences: tuple[Span, ...] = ()  # the sentences it is made of, offsets into the article
 
 
 def chunk_text(text: str, *, size: int, overlap: int) -> list[Chunk]:
@@ -36,7 +37,7 @@ def chunk_text(text: str, *, size: int, overlap: int) -> list[Chunk]:
         while j + 1 < len(sentences) and sentences[j + 1].end - sentences[i].start <= size:
             j += 1
         start, end = sentences[i].start, sentences[j].end
-        chunks.append(Chunk(len(chunks), start, end, text[start:end]))
+        chunks.append(Chunk(len(chunks), start, end, text[start:end], tuple(sentences[i : j + 1])))
         if j + 1 >= len(sentences):
             break
         # Step back over trailing sentences that fit in the overlap, but always advance,

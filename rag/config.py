@@ -71,6 +71,9 @@ class RetrievalSettings(_Section):
     rrf_k: int = Field(default=60, ge=1, description="Reciprocal-rank-fusion constant.")
     dense_weight: float = Field(default=1.0, ge=0)
     bm25_weight: float = Field(default=1.0, ge=0)
+    sentence_weight: float = Field(
+        default=0.5, ge=0, le=1, description="Dense score = (1-w) * chunk similarity + w * best sentence similarity."
+    )
     english_bm25_weight: float = Field(
         default=0.25, ge=0, description="BM25 weight for English questions: Vietnamese BM25 barely matches them."
     )

@@ -56,9 +56,19 @@ def expected_manifest(settings: Settings, embedder: Embedder) -> Manifest:
     )
 
 
-def embedding_input(title: str, text: str) -> str:
-    """What the dense model sees: the chunk with its article title as context."""
-    return f"{title}\n{text}"
+def embedding_input(article: ArticleRecord, text: str) -> str:
+    """What the dense model sees for a chunk or sentence: the text with its article's context.
+
+    A byline or dateline alone ("Văn Hiếu") says nothing to the model; naming it as
+    the author or the publication date lets "who wrote…" / "when…" questions find it.
+    Only the embedding input changes; the stored text and offsets stay exact.
+    """
+    extra = []
+    if article.author and article.author in text:
+        extra.append(f"Tác giả bài viết: {article.author}.")
+    if article.date and (article.date[8:] + "/" + article.date[5:7]) in text:
+        extra.append(f"Ngày đăng bài: {article.date}.")
+    return "\n".join([article.title, text, *extra])
 
 
 def _article_chunks(loaded: LoadedFile, settings: Settings) -> tuple[ArticleRecord, list[ChunkRecord]]:
@@ -67,7 +77,16 @@ def _article_chunks(loaded: LoadedFile, settings: Settings) -> tuple[ArticleReco
         raise LoadError(f"{loaded.source}: không còn nội dung sau khi làm sạch (no text after clean-up)")
     pieces = chunk_text(clean.text, size=settings.chunking.size, overlap=settings.chunking.overlap)
     chunks = [
-        ChunkRecord(f"{loaded.source}#{c.index}", loaded.source, c.index, c.start, c.end, c.text, tokenize(c.text))
+        ChunkRecord(
+            f"{loaded.source}#{c.index}",
+            loaded.source,
+            c.index,
+            c.start,
+            c.end,
+            c.text,
+            tokenize(c.text),
+            [[s.start, s.end] for s in c.sentences],
+        )
         for c in pieces
     ]
     article = ArticleRecord(
@@ -77,7 +96,8 @@ def _article_chunks(loaded: LoadedFile, settings: Settings) -> tuple[ArticleReco
 
 
 def _empty(manifest: Manifest) -> IndexData:
-    return IndexData(manifest, {}, [], np.zeros((0, manifest.dimension), dtype=np.float32))
+    none = np.zeros((0, manifest.dimension), dtype=np.float32)
+    return IndexData(manifest, {}, [], none, none)
 
 
 def _current(index_dir: Path, manifest: Manifest, rebuild: bool) -> IndexData:
@@ -94,14 +114,21 @@ def _assemble(
     drop: set[str],
     new: dict[str, tuple[ArticleRecord, list[ChunkRecord]]],
     new_vectors: np.ndarray,
+    new_sentence_vectors: np.ndarray,
 ) -> IndexData:
     """Old chunks of untouched articles keep their vectors; replaced ones are dropped."""
-    keep_rows = [i for i, c in enumerate(base.chunks) if c.source not in drop and c.source not in new]
-    chunks = [base.chunks[i] for i in keep_rows] + [c for _, cs in new.values() for c in cs]
-    vectors = np.concatenate([base.vectors[keep_rows], new_vectors]) if len(chunks) else new_vectors
+    keep = [i for i, c in enumerate(base.chunks) if c.source not in drop and c.source not in new]
+    kept_set = set(keep)
+    keep_sentences = [n for n, row in enumerate(base.sentence_rows()) if row in kept_set]
+    chunks = [base.chunks[i] for i in keep] + [c for _, cs in new.values() for c in cs]
+    dim = manifest.dimension
+    vectors = np.concatenate([base.vectors[keep].reshape(-1, dim), new_vectors.reshape(-1, dim)])
+    sentence_vectors = np.concatenate(
+        [base.sentence_vectors[keep_sentences].reshape(-1, dim), new_sentence_vectors.reshape(-1, dim)]
+    )
     articles = {s: a for s, a in base.articles.items() if s not in drop and s not in new}
     articles.update({s: a for s, (a, _) in new.items()})
-    return IndexData(manifest, articles, chunks, vectors.reshape(len(chunks), manifest.dimension))
+    return IndexData(manifest, articles, chunks, vectors.astype(np.float32), sentence_vectors.astype(np.float32))
 
 
 def ingest(
@@ -153,13 +180,17 @@ def ingest(
         drop = {s for s in base.articles if s not in seen} if sync else set()
         report.removed = sorted(drop)
 
-        texts = [embedding_input(a.title, c.text) for a, cs in new.values() for c in cs]
+        texts = [embedding_input(a, c.text) for a, cs in new.values() for c in cs]
+        sentences = [embedding_input(a, a.text[s:e]) for a, cs in new.values() for c in cs for s, e in c.sentences]
         if progress:
-            progress(len(files), len(files), f"Nhúng {len(texts)} đoạn")
-        vectors = embedder.embed_documents(texts, progress=progress is not None and bool(texts))
+            progress(len(files), len(files), f"Nhúng {len(texts)} đoạn, {len(sentences)} câu")
+        show = progress is not None and bool(texts)
+        # One call for chunks and sentences, so the model batches them together.
+        both = embedder.embed_documents(texts + sentences, progress=show)
+        vectors, sentence_vectors = both[: len(texts)], both[len(texts) :]
         report.chunks_embedded = len(texts)
         if report.changed or rebuild or not index_exists(index_dir):
-            save_index(index_dir, _assemble(base, manifest, drop, new, vectors))
+            save_index(index_dir, _assemble(base, manifest, drop, new, vectors, sentence_vectors))
     report.seconds = time.perf_counter() - started
     return report
 
@@ -173,5 +204,5 @@ def remove(settings: Settings, source: str) -> int:
             known = ", ".join(sorted(base.articles)) or "(trống)"
             raise RagError(f"Không có bài '{source}' trong chỉ mục. Các bài hiện có: {known}")
         empty = np.zeros((0, base.manifest.dimension), dtype=np.float32)
-        save_index(index_dir, _assemble(base, base.manifest, {source}, {}, empty))
+        save_index(index_dir, _assemble(base, base.manifest, {source}, {}, empty, empty))
     return base.articles[source].chunk_count

@@ -21,12 +21,95 @@ Language = Literal["vi", "en"]
 _WORDS = re.compile(r"[^\W_]+", re.UNICODE)
 # Frequent function words that tell English from diacritic-free Vietnamese.
 _EN = frozenset(
-    "the a an of to in on for and or is are was were be been did does do what which who whom whose when where why "
-    "how many much has have had with by from that this these those it its as at their there than into about".split()
+    [
+        "the",
+        "a",
+        "an",
+        "of",
+        "to",
+        "in",
+        "on",
+        "for",
+        "and",
+        "or",
+        "is",
+        "are",
+        "was",
+        "were",
+        "be",
+        "been",
+        "did",
+        "does",
+        "do",
+        "what",
+        "which",
+        "who",
+        "whom",
+        "whose",
+        "when",
+        "where",
+        "why",
+        "how",
+        "many",
+        "much",
+        "has",
+        "have",
+        "had",
+        "with",
+        "by",
+        "from",
+        "that",
+        "this",
+        "these",
+        "those",
+        "it",
+        "its",
+        "as",
+        "at",
+        "their",
+        "there",
+        "than",
+        "into",
+        "about",
+    ]
 )
 _VI = frozenset(
-    "cua va cac nhung bao nhieu duoc da co khong nao gi ai la trong voi cho nam thi ve tai theo nguoi "
-    "bo tinh cong tac viec nhu the sao khi nay do".split()
+    [
+        "cua",
+        "va",
+        "cac",
+        "nhung",
+        "bao",
+        "nhieu",
+        "duoc",
+        "da",
+        "co",
+        "khong",
+        "nao",
+        "gi",
+        "ai",
+        "la",
+        "trong",
+        "voi",
+        "cho",
+        "nam",
+        "thi",
+        "ve",
+        "tai",
+        "theo",
+        "nguoi",
+        "bo",
+        "tinh",
+        "cong",
+        "tac",
+        "viec",
+        "nhu",
+        "the",
+        "sao",
+        "khi",
+        "nay",
+        "do",
+    ]
 )
 
 
@@ -34,21 +117,68 @@ _VI = frozenset(
 # "bao nhieu" becomes "bao nhiêu" even where the articles say "nhiều" more often.
 _SEED_WEIGHT = 1000
 _SEED_PHRASES = (
-    "bao nhiêu", "bao giờ", "như thế nào", "thế nào", "là gì", "cái gì", "gì", "nào", "những", "các", "của", "và",
-    "không", "có", "đã", "được", "đang", "sẽ", "ai", "ở đâu", "tại sao", "vì sao", "là", "với", "cho", "về", "trong",
-    "năm", "tháng", "ngày", "người", "bài viết", "bài báo", "viết", "tác giả", "đăng", "khi nào", "mấy", "bị", "thì",
-    "sao", "còn", "nhiêu", "gồm", "lần", "đầu", "tiên", "tỉnh", "bộ", "nêu", "cụ thể",
+    "bao nhiêu",
+    "bao giờ",
+    "như thế nào",
+    "thế nào",
+    "là gì",
+    "cái gì",
+    "gì",
+    "nào",
+    "những",
+    "các",
+    "của",
+    "và",
+    "không",
+    "có",
+    "đã",
+    "được",
+    "đang",
+    "sẽ",
+    "ai",
+    "ở đâu",
+    "tại sao",
+    "vì sao",
+    "là",
+    "với",
+    "cho",
+    "về",
+    "trong",
+    "năm",
+    "tháng",
+    "ngày",
+    "người",
+    "bài viết",
+    "bài báo",
+    "viết",
+    "tác giả",
+    "đăng",
+    "khi nào",
+    "mấy",
+    "bị",
+    "thì",
+    "sao",
+    "còn",
+    "nhiêu",
+    "gồm",
+    "lần",
+    "đầu",
+    "tiên",
+    "tỉnh",
+    "bộ",
+    "nêu",
+    "cụ thể",
 )
 
 
 def detect_language(text: str) -> Language:
     """'vi' for Vietnamese (with or without diacritics), 'en' for English."""
-    if has_diacritics(text):
-        return "vi"
-    words = [w.lower() for w in _WORDS.findall(text)]
-    en = sum(w in _EN for w in words)
-    vi = sum(w in _VI for w in words)
-    return "en" if en > vi else "vi"
+    words = [w for w in _WORDS.findall(text)]
+    # English questions name Vietnamese places ("Quảng Ninh"), so diacritics alone do not decide.
+    accented = sum(has_diacritics(w) for w in words)
+    en = sum(w.lower() in _EN for w in words)
+    vi = sum(fold_accents(w).lower() in _VI for w in words if not has_diacritics(w))
+    return "en" if en >= 2 and en > vi + accented // 2 else "vi"
 
 
 def _ngrams(words: list[str], n: int) -> Iterable[tuple[int, tuple[str, ...]]]:
@@ -98,11 +228,14 @@ class DiacriticRestorer:
         out = list(words)
         for i, n in self._segment([fold_accents(w).lower() for w in words]):
             entry = self._table.get(tuple(fold_accents(w).lower() for w in words[i : i + n]))
-            if not entry or any(has_diacritics(w) for w in words[i : i + n]):
+            if not entry:
                 continue
             for j, w in enumerate(entry[0]):
-                # Keep the user's capitalisation of the first letter.
-                out[i + j] = w[0].upper() + w[1:] if words[i + j][:1].isupper() else w[0].lower() + w[1:]
+                typed = words[i + j]
+                if has_diacritics(typed):
+                    continue  # the user chose these marks
+                # Names keep the corpus capitals ("Quảng Trị"); other words follow the user.
+                out[i + j] = w if w[:1].isupper() else (w[0].upper() + w[1:] if typed[:1].isupper() else w)
         pieces, last = [], 0
         for m, w in zip(matches, out, strict=True):
             pieces.append(query[last : m.start()])

@@ -11,7 +11,7 @@ from pathlib import Path
 from embeddings.base import Embedder
 from rag.config import Settings
 from rag.ingest import IngestReport, ProgressFn, expected_manifest, ingest, remove
-from rag.retrieval import HybridRetriever, Mode, SearchEngine, SearchHit
+from rag.retrieval import HybridRetriever, Mode, SearchEngine, SearchHit, validate_query
 from rag.store import ArticleRecord, check_compatible, load_index
 
 
@@ -53,6 +53,7 @@ class Pipeline:
         return count
 
     def search(self, query: str, k: int | None = None, mode: Mode | None = None) -> list[SearchHit]:
+        validate_query(query, self.settings.query.max_chars)  # before any model or index loads
         return self.engine.search(query, k, mode)
 
     def articles(self) -> list[ArticleRecord]:

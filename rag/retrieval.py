@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
+import numpy as np
 from langchain_core.callbacks import CallbackManagerForRetrieverRun
 from langchain_core.documents import Document
 from langchain_core.retrievers import BaseRetriever
@@ -13,9 +14,9 @@ from langchain_core.retrievers import BaseRetriever
 from embeddings.base import Embedder
 from rag.config import RetrievalSettings, Settings
 from rag.errors import QueryError
+from rag.language import DiacriticRestorer, Language, detect_language
 from rag.lexical import BM25Index, tokenize
 from rag.store import ArticleRecord, ChunkRecord, IndexData
-from rag.language import DiacriticRestorer, Language, detect_language
 from rag.text import has_diacritics, normalize
 from rag.vectorstore import build_dense_index
 
@@ -70,6 +71,11 @@ class SearchEngine:
         self.index = index
         self._embedder = embedder
         self._dense = build_dense_index(settings, index.vectors)
+        self._sentence_dense = build_dense_index(settings, index.sentence_vectors)
+        self._sentence_rows = index.sentence_rows()
+        counts = np.array([len(c.sentences) for c in index.chunks], dtype=np.int64)
+        self._sentence_end = np.cumsum(counts)
+        self._sentence_start = self._sentence_end - counts
         self._bm25 = BM25Index([c.tokens for c in index.chunks])
         self._restorer = DiacriticRestorer(a.text for a in index.articles.values())
 
@@ -81,7 +87,23 @@ class SearchEngine:
         return query, language
 
     def dense_ranking(self, query: str, n: int) -> list[tuple[int, float]]:
-        return self._dense.search(self._embedder.embed_query(query), n)
+        """Chunks by a blend of whole-chunk and best-sentence similarity.
+
+        A chunk mixes several facts, which blurs its vector; its single best
+        sentence often matches a precise question much better.
+        """
+        q = self._embedder.embed_query(query)
+        rows = {i for i, _ in self._dense.search(q, n)}
+        rows |= {self._sentence_rows[j] for j, _ in self._sentence_dense.search(q, 3 * n)}
+        w = self._cfg.sentence_weight
+        scored = []
+        for row in rows:
+            chunk_sim = float(self.index.vectors[row] @ q)
+            sentences = self.index.sentence_vectors[self._sentence_start[row] : self._sentence_end[row]]
+            best = float((sentences @ q).max()) if len(sentences) else chunk_sim
+            scored.append((row, (1 - w) * chunk_sim + w * best))
+        scored.sort(key=lambda item: (-item[1], item[0]))
+        return scored[:n]
 
     def bm25_ranking(self, query: str, n: int) -> list[tuple[int, float]]:
         return self._bm25.search(tokenize(query), n)

@@ -31,7 +31,7 @@ from rag.errors import IndexCorruptError, IndexMismatchError, IndexMissingError
 
 FORMAT_VERSION = 1
 # Bump when cleaning, chunking or tokenising changes, so stale indexes are rebuilt.
-PIPELINE_VERSION = 1
+PIPELINE_VERSION = 2
 REBUILD_HINT = "Chạy: rag ingest data/articles --rebuild"
 
 
@@ -44,6 +44,7 @@ class ChunkRecord:
     end: int
     text: str
     tokens: list[str]
+    sentences: list[list[int]]  # [start, end] of each sentence, offsets into the article
 
 
 @dataclass(frozen=True)
@@ -83,6 +84,11 @@ class IndexData:
     articles: dict[str, ArticleRecord]
     chunks: list[ChunkRecord]  # in article order, aligned with vectors rows
     vectors: Vectors
+    sentence_vectors: Vectors  # one row per chunk sentence, chunk by chunk, in chunk order
+
+    def sentence_rows(self) -> list[int]:
+        """The chunk row of every sentence_vectors row."""
+        return [row for row, c in enumerate(self.chunks) for _ in c.sentences]
 
 
 def _fsync_write(path: Path, data: bytes) -> None:
@@ -94,7 +100,9 @@ def _fsync_write(path: Path, data: bytes) -> None:
 
 def save_index(index_dir: Path, data: IndexData) -> Path:
     """Write a new version folder, then atomically point CURRENT at it."""
-    if len(data.chunks) != data.vectors.shape[0]:
+    if len(data.chunks) != data.vectors.shape[0] or sum(len(c.sentences) for c in data.chunks) != len(
+        data.sentence_vectors
+    ):
         raise ValueError("chunks and vectors are not aligned")
     index_dir.mkdir(parents=True, exist_ok=True)
     version = f"v-{int(time.time() * 1000)}-{uuid.uuid4().hex[:8]}"
@@ -106,10 +114,11 @@ def save_index(index_dir: Path, data: IndexData) -> Path:
         _fsync_write(tmp / "articles.json", json.dumps(articles, ensure_ascii=False).encode())
         lines = (json.dumps(asdict(c), ensure_ascii=False) for c in data.chunks)
         _fsync_write(tmp / "chunks.jsonl", ("\n".join(lines) + "\n").encode())
-        with open(tmp / "vectors.npy", "wb") as fh:
-            np.save(fh, np.ascontiguousarray(data.vectors, dtype=np.float32), allow_pickle=False)
-            fh.flush()
-            os.fsync(fh.fileno())
+        for name, array in (("vectors.npy", data.vectors), ("sentence_vectors.npy", data.sentence_vectors)):
+            with open(tmp / name, "wb") as fh:
+                np.save(fh, np.ascontiguousarray(array, dtype=np.float32), allow_pickle=False)
+                fh.flush()
+                os.fsync(fh.fileno())
         final = index_dir / version
         os.rename(tmp, final)
         pointer = index_dir / f".CURRENT.{version}"
@@ -153,13 +162,19 @@ def load_index(index_dir: Path) -> IndexData:
         with open(folder / "chunks.jsonl", encoding="utf-8") as fh:
             chunks = [ChunkRecord(**json.loads(line)) for line in fh if line.strip()]
         vectors = np.load(folder / "vectors.npy", allow_pickle=False)
+        sentence_vectors = np.load(folder / "sentence_vectors.npy", allow_pickle=False)
     except (OSError, ValueError, TypeError, KeyError) as exc:
         raise IndexCorruptError(f"Chỉ mục tại {index_dir} bị hỏng ({exc}). {REBUILD_HINT}") from exc
     if vectors.ndim != 2 or vectors.shape[0] != len(chunks) or (len(chunks) and vectors.shape[1] != manifest.dimension):
         raise IndexCorruptError(f"Chỉ mục tại {index_dir} bị hỏng (vectors/chunks lệch nhau). {REBUILD_HINT}")
-    if sum(a.chunk_count for a in articles.values()) != len(chunks):
+    if sum(a.chunk_count for a in articles.values()) != len(chunks) or sentence_vectors.shape != (
+        sum(len(c.sentences) for c in chunks),
+        vectors.shape[1],
+    ):
         raise IndexCorruptError(f"Chỉ mục tại {index_dir} bị hỏng (số đoạn không khớp). {REBUILD_HINT}")
-    return IndexData(manifest, articles, chunks, vectors.astype(np.float32, copy=False))
+    return IndexData(
+        manifest, articles, chunks, vectors.astype(np.float32, copy=False), sentence_vectors.astype(np.float32)
+    )
 
 
 def check_compatible(index: IndexData, expected: Manifest) -> None:

@@ -194,8 +194,6 @@ def test_nothing_is_read_at_construction() -> None:
     assert Settings().paths.models_dir is None
 
 
-
-
 @pytest.mark.parametrize("overlap", ["600", "900"])
 def test_overlap_not_below_size_is_a_config_error(overlap: str) -> None:
     with pytest.raises(ConfigError):
