@@ -37,6 +37,8 @@ from typing import IO, Literal
 
 from tqdm import tqdm
 
+from rag.errors import RagError
+
 __all__ = [
     "EMBEDDING_GEMMA",
     "MODELS",
@@ -56,7 +58,7 @@ _CHUNK = 1 << 20
 _STDERR_TAIL_CHARS = 2000
 
 
-class ProvisionError(Exception):
+class ProvisionError(RagError):
     """A model could not be provisioned; the message is meant for the user."""
 
 

@@ -52,7 +52,7 @@ def build_app(pipeline: Pipeline) -> Any:
         button = gr.Button("Tìm kiếm", variant="primary")
         results = gr.HTML()
         button.click(lambda q, n: search_handler(pipeline, q, n), [query, k], results, api_name="search")
-        query.submit(lambda q, n: search_handler(pipeline, q, n), [query, k], results, api_name=False)
+        query.submit(lambda q, n: search_handler(pipeline, q, n), [query, k], results, api_visibility="private")
     return app
 
 
