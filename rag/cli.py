@@ -126,6 +126,35 @@ def cmd_search(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_ask(args: argparse.Namespace) -> int:
+    from rag.answer import Done, Token
+    from rag.pipeline import build_pipeline
+
+    pipeline = build_pipeline(_settings(args))
+    streamed = False
+    for event in pipeline.ask_stream(args.question, mode=args.mode):
+        if isinstance(event, Token) and not args.json:
+            print(event.text, end="", flush=True, file=sys.stderr)
+            streamed = True
+        elif isinstance(event, Done):
+            answer = event.answer
+    if args.json:
+        print(json.dumps(answer.to_json(), ensure_ascii=False, indent=1))
+        return 0
+    if streamed:
+        print("\n--- đã kiểm chứng ---", file=sys.stderr)
+    print(answer.answer)
+    print("Xem thêm:" if answer.refused else "Nguồn:")
+    for c in answer.citations:
+        print(f"  [{c.n}] {c.source} ({c.date or 'không rõ ngày'}) {c.title}")
+        print(f"      “{' '.join(c.quote.split())}”")
+    for note in answer.notes:
+        print(f"Ghi chú: {note}", file=sys.stderr)
+    if answer.fallback:
+        print(f"Dự phòng: {answer.fallback}", file=sys.stderr)
+    return 0
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     from ui.app import serve
 
@@ -188,6 +217,24 @@ def build_parser() -> argparse.ArgumentParser:
     search.add_argument("--mode", choices=["hybrid", "dense", "bm25"], default=None, help="cách tìm")
     search.add_argument("--json", action="store_true", help="in JSON theo lược đồ cố định")
     search.set_defaults(func=cmd_search)
+
+    ask = sub.add_parser(
+        "ask",
+        help="hỏi đáp có trích dẫn (LLM cục bộ hoặc trích nguyên văn)",
+        description="Trả lời câu hỏi từ các bài báo, mỗi câu kèm trích dẫn [n] đã kiểm chứng. Khi bài báo "
+        "không có thông tin, trả lời 'không tìm thấy' kèm các đoạn gần nhất. Chữ được in dần ra stderr khi mô "
+        "hình viết; câu trả lời đã kiểm chứng in ra stdout.",
+    )
+    ask.add_argument("question", metavar="QUESTION", help="câu hỏi (tiếng Việt hoặc tiếng Anh)")
+    ask.add_argument(
+        "--mode",
+        choices=["generative", "extractive"],
+        default=None,
+        help="generative: LLM viết câu trả lời; extractive: trích nguyên văn câu phù hợp nhất, không dùng LLM "
+        "(mặc định theo cấu hình: generative)",
+    )
+    ask.add_argument("--json", action="store_true", help="in JSON theo lược đồ cố định (không in dần)")
+    ask.set_defaults(func=cmd_ask)
 
     serve = sub.add_parser("serve", help="chạy trang web", description="Phục vụ trang Gradio.")
     serve.add_argument("--host", default=None, help="địa chỉ (mặc định 127.0.0.1)")

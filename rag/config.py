@@ -54,8 +54,8 @@ class EmbeddingSettings(_Section):
 
 
 class ChunkingSettings(_Section):
-    size: int = Field(default=600, ge=100, description="Maximum characters per chunk.")
-    overlap: int = Field(default=150, ge=0, description="Characters of trailing sentences repeated in the next chunk.")
+    size: int = Field(default=1000, ge=100, description="Maximum characters per chunk.")
+    overlap: int = Field(default=200, ge=0, description="Characters of trailing sentences repeated in the next chunk.")
 
     @model_validator(mode="after")
     def _overlap_below_size(self) -> ChunkingSettings:
@@ -68,14 +68,14 @@ class RetrievalSettings(_Section):
     mode: Literal["hybrid", "dense", "bm25"] = "hybrid"
     k: int = Field(default=5, ge=1, le=100, description="Chunks returned.")
     candidates: int = Field(default=30, ge=1, description="Candidates taken from each retriever before fusion.")
-    rrf_k: int = Field(default=60, ge=1, description="Reciprocal-rank-fusion constant.")
+    rrf_k: int = Field(default=10, ge=1, description="Reciprocal-rank-fusion constant.")
     dense_weight: float = Field(default=1.0, ge=0)
-    bm25_weight: float = Field(default=1.0, ge=0)
+    bm25_weight: float = Field(default=0.3, ge=0, description="Relative to dense_weight; tuned on the dev set.")
     sentence_weight: float = Field(
         default=0.5, ge=0, le=1, description="Dense score = (1-w) * chunk similarity + w * best sentence similarity."
     )
     english_bm25_weight: float = Field(
-        default=0.25, ge=0, description="BM25 weight for English questions: Vietnamese BM25 barely matches them."
+        default=0.0, ge=0, description="BM25 weight for English questions: Vietnamese BM25 barely matches them."
     )
     restore_diacritics: bool = Field(
         default=True, description="Restore diacritics of diacritic-free Vietnamese questions from the corpus words."

@@ -56,19 +56,24 @@ def expected_manifest(settings: Settings, embedder: Embedder) -> Manifest:
     )
 
 
-def embedding_input(article: ArticleRecord, text: str) -> str:
-    """What the dense model sees for a chunk or sentence: the text with its article's context.
+def metadata_note(author: str | None, date: str | None, text: str) -> str:
+    """Names the byline or dateline a passage holds ("Tác giả bài viết: Văn Hiếu.").
 
-    A byline or dateline alone ("Văn Hiếu") says nothing to the model; naming it as
-    the author or the publication date lets "who wrote…" / "when…" questions find it.
-    Only the embedding input changes; the stored text and offsets stay exact.
+    A bare "Văn Hiếu" says nothing to either index; the note lets "who wrote…" and
+    "when was it published…" questions find it. Only what is indexed changes; the
+    stored text and offsets stay exact.
     """
     extra = []
-    if article.author and article.author in text:
-        extra.append(f"Tác giả bài viết: {article.author}.")
-    if article.date and (article.date[8:] + "/" + article.date[5:7]) in text:
-        extra.append(f"Ngày đăng bài: {article.date}.")
-    return "\n".join([article.title, text, *extra])
+    if author and author in text:
+        extra.append(f"Tác giả bài viết, người viết bài: {author}.")
+    if date and f"{date[8:]}/{date[5:7]}" in text:
+        extra.append(f"Ngày đăng bài, thời gian đăng: {date}.")
+    return " ".join(extra)
+
+
+def embedding_input(article: ArticleRecord, text: str) -> str:
+    """What the dense model sees for a chunk or sentence: the text in its article's context."""
+    return "\n".join(p for p in (article.title, text, metadata_note(article.author, article.date, text)) if p)
 
 
 def _article_chunks(loaded: LoadedFile, settings: Settings) -> tuple[ArticleRecord, list[ChunkRecord]]:
@@ -84,7 +89,7 @@ def _article_chunks(loaded: LoadedFile, settings: Settings) -> tuple[ArticleReco
             c.start,
             c.end,
             c.text,
-            tokenize(c.text),
+            tokenize(f"{c.text} {metadata_note(clean.author, clean.date, c.text)}"),
             [[s.start, s.end] for s in c.sentences],
         )
         for c in pieces

@@ -5,8 +5,9 @@ The CLI, the Gradio page and the eval runner all go through `Pipeline`.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from embeddings.base import Embedder
 from rag.config import Settings
@@ -14,14 +15,21 @@ from rag.ingest import IngestReport, ProgressFn, expected_manifest, ingest, remo
 from rag.retrieval import HybridRetriever, Mode, SearchEngine, SearchHit, validate_query
 from rag.store import ArticleRecord, check_compatible, load_index
 
+if TYPE_CHECKING:
+    from rag.answer import Answer, AnswerChain, AnswerMode, Event
+    from rag.history import Turn
+    from rag.llm import LLM
+
 
 class Pipeline:
     """Lazily builds the embedder and the loaded index; reloads after writes."""
 
-    def __init__(self, settings: Settings, embedder: Embedder | None = None) -> None:
+    def __init__(self, settings: Settings, embedder: Embedder | None = None, llm: LLM | None = None) -> None:
         self.settings = settings
         self._embedder = embedder
         self._engine: SearchEngine | None = None
+        self._llm = llm
+        self._answer_chain: AnswerChain | None = None
 
     @property
     def embedder(self) -> Embedder:
@@ -58,6 +66,40 @@ class Pipeline:
 
     def articles(self) -> list[ArticleRecord]:
         return sorted(self.engine.index.articles.values(), key=lambda a: a.source)
+
+    @property
+    def llm(self) -> LLM:
+        """The configured LLM backend; the model itself loads on its first generation."""
+        if self._llm is None:
+            from rag.llm import build_llm
+
+            self._llm = build_llm(self.settings)
+        return self._llm
+
+    @property
+    def answer_chain(self) -> AnswerChain:
+        if self._answer_chain is None:
+            from rag.answer import AnswerChain
+
+            self._answer_chain = AnswerChain(
+                self.settings, lambda q: self.search(q), lambda: self.llm, self._sentence_scores
+            )
+        return self._answer_chain
+
+    def _sentence_scores(self, query: str, hits: list[SearchHit]) -> dict[tuple[str, int], float]:
+        from rag.evidence import dense_sentence_scores
+
+        return dense_sentence_scores(self.embedder.embed_query(query), hits, self.engine.index)
+
+    def ask_stream(
+        self, question: str, history: Sequence[Turn] = (), mode: AnswerMode | None = None
+    ) -> Iterator[Event]:
+        """Tokens as the model writes them (`Token`), then the verified answer (`Done`)."""
+        return self.answer_chain.stream(question, history, mode)
+
+    def ask(self, question: str, history: Sequence[Turn] = (), mode: AnswerMode | None = None) -> Answer:
+        """A cited, verified answer (or a refusal) to `question`, given earlier turns."""
+        return self.answer_chain.invoke(question, history, mode)
 
     def retriever(self, k: int | None = None, mode: Mode | None = None) -> HybridRetriever:
         return HybridRetriever(engine=self.engine, k=k or self.settings.retrieval.k, mode=mode)

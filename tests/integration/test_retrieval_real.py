@@ -28,13 +28,22 @@ def real(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Pipeline]:
 @pytest.mark.parametrize(
     ("query", "source", "needle"),
     [
-        ("Năm 2021 Bộ Ngoại giao kê khai tài sản lần đầu cho bao nhiêu trường hợp?", "000_5c1d37ac7b9ba84b.txt",
-         "1.695"),
+        (
+            "Năm 2021 Bộ Ngoại giao kê khai tài sản lần đầu cho bao nhiêu trường hợp?",
+            "000_5c1d37ac7b9ba84b.txt",
+            "1.695",
+        ),
         ("bo ngoai giao ke khai tai san lan dau bao nhieu truong hop", "000_5c1d37ac7b9ba84b.txt", "1.695"),
-        ("How many officials did Quảng Ninh plan to rotate in the first half of 2021?", "004_a78d91ce2ca9f832.txt",
-         "251"),
-        ("What percentage of its inspection plan had the Ministry's Inspectorate completed in 2023?",
-         "001_968b805e6dd2d020.txt", "75%"),
+        (
+            "How many officials did Quảng Ninh plan to rotate in the first half of 2021?",
+            "004_a78d91ce2ca9f832.txt",
+            "251",
+        ),
+        (
+            "What percentage of its inspection plan had the Ministry's Inspectorate completed in 2023?",
+            "001_968b805e6dd2d020.txt",
+            "75%",
+        ),
         ("Quảng Trị phát hiện vụ việc tham nhũng với số tiền bao nhiêu?", "003_b2ca1ae64fe89c4d.txt", "898,9"),
         ("Ai là tác giả bài viết về Bộ Ngoại giao ngày 30/08/2023?", "001_968b805e6dd2d020.txt", "Văn Hiếu"),
     ],

@@ -20,6 +20,7 @@ SUBCOMMANDS = [
     ["remove"],
     ["list"],
     ["search"],
+    ["ask"],
     ["serve"],
 ]
 

@@ -31,8 +31,8 @@ def write_toml(tmp_path: Path, text: str) -> Path:
         (lambda s: s.paths.index_dir, Path("data/index")),
         (lambda s: s.embedding.mode, "sentence_transformers"),
         (lambda s: s.embedding.model, "embeddinggemma-300m"),
-        (lambda s: s.chunking.size, 600),
-        (lambda s: s.chunking.overlap, 150),
+        (lambda s: s.chunking.size, 1000),
+        (lambda s: s.chunking.overlap, 200),
         (lambda s: s.retrieval.mode, "hybrid"),
         (lambda s: s.retrieval.k, 5),
         (lambda s: s.vector_store.mode, "faiss"),
@@ -73,7 +73,7 @@ index_dir = "/srv/index"
         (lambda s: s.chunking.overlap, 100),
         (lambda s: s.retrieval.k, 8),
         (lambda s: s.retrieval.mode, "bm25"),
-        (lambda s: s.retrieval.rrf_k, 60),
+        (lambda s: s.retrieval.rrf_k, 10),
         (lambda s: s.paths.index_dir, Path("/srv/index")),
     ],
 )
@@ -194,7 +194,7 @@ def test_nothing_is_read_at_construction() -> None:
     assert Settings().paths.models_dir is None
 
 
-@pytest.mark.parametrize("overlap", ["600", "900"])
+@pytest.mark.parametrize("overlap", ["1000", "1500"])
 def test_overlap_not_below_size_is_a_config_error(overlap: str) -> None:
     with pytest.raises(ConfigError):
         load_settings(None, {**HOME, "RAG_CHUNKING__OVERLAP": overlap})

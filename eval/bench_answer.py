@@ -1,0 +1,186 @@
+"""Answer benchmark: correctness, refusal, citation precision and latency of `Pipeline.ask`.
+
+For each dev question (with its chat history, if any) it asks the pipeline and measures:
+- answerable: the answer is not refused, contains every `must_include` string (or one of
+  `must_include_any`), and has at least one citation;
+- unanswerable: the answer is refused;
+- citation precision: of the citations in non-refused answers, the share whose quote states
+  the facts (numbers, names) of the answer sentence citing it; every other one is listed;
+- latency p50: first token and full answer (generative), total (extractive).
+
+Note: the dev questions were also used while tuning the gates, so these figures are optimistic.
+
+    python -m eval.bench_answer [--mode generative|extractive|both] [--limit N] [--ids a,b] [--index DIR]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+from eval.metrics import contains_all
+from eval.questions import DEV_QUESTIONS, Question, load_questions
+from rag.answer import Answer, AnswerMode, Done, Token
+from rag.citations import parse_markers, strip_markers
+from rag.config import Settings, load_settings
+from rag.history import Turn
+from rag.pipeline import Pipeline
+from rag.sentences import split_sentences
+from rag.verification import check_support, facts_in
+
+
+def correct(q: Question, a: Answer) -> bool:
+    if not q.answerable:
+        return a.refused
+    if a.refused or not a.citations:
+        return False
+    if q.must_include_any:
+        return any(contains_all(a.answer, [n]) for n in q.must_include_any) and (
+            len(q.must_include) <= 1
+            or contains_all(a.answer, [n for n in q.must_include if n not in q.must_include_any])
+        )
+    return contains_all(a.answer, q.must_include)
+
+
+def citation_checks(a: Answer) -> list[tuple[int, bool]]:
+    """(n, quote states the sentence's facts) for every marker of a non-refused answer."""
+    if a.refused:
+        return []
+    quotes = {c.n: c.quote for c in a.citations}
+    checks = []
+    for span in split_sentences(a.answer):
+        raw = a.answer[span.start : span.end]
+        facts = facts_in(strip_markers(raw))
+        for n in parse_markers(raw):
+            checks.append((n, n in quotes and check_support(facts, [quotes[n]]).ok))
+    return checks
+
+
+def run(pipeline: Pipeline, q: Question, mode: AnswerMode) -> tuple[Answer, float | None]:
+    history = [Turn(t["role"], t["content"]) for t in q.history]  # type: ignore[arg-type]
+    answer = None
+    for event in pipeline.ask_stream(q.question, history, mode):
+        if isinstance(event, Done):
+            answer = event.answer
+        elif isinstance(event, Token):
+            pass
+    assert answer is not None
+    return answer, answer.timings_ms.get("first_token")
+
+
+def p50(values: list[float]) -> float | None:
+    return round(statistics.median(values), 1) if values else None
+
+
+def bench(pipeline: Pipeline, questions: list[Question], mode: AnswerMode, verbose: bool) -> dict[str, Any]:
+    rows = []
+    for q in questions:
+        a, _ = run(pipeline, q, mode)
+        checks = citation_checks(a)
+        ok = correct(q, a)
+        rows.append(
+            {
+                "id": q.id,
+                "kind": q.kind,
+                "answerable": q.answerable,
+                "ok": ok,
+                "answer": a.to_json(),
+                "notes": list(a.notes),
+                "bad_citations": [n for n, good in checks if not good],
+                "citations_checked": len(checks),
+            }
+        )
+        if verbose:
+            flag = "ok " if ok else "BAD"
+            print(
+                f"{flag} {q.id} ({q.kind}) {a.timings_ms} fallback={a.fallback}: {a.answer[:160]!r}",
+                file=sys.stderr,
+                flush=True,
+            )
+    answerable = [r for r in rows if r["answerable"]]
+    unanswerable = [r for r in rows if not r["answerable"]]
+    cited = sum(r["citations_checked"] for r in rows)
+    bad = sum(len(r["bad_citations"]) for r in rows)
+    firsts = [r["answer"]["timings_ms"]["first_token"] for r in rows if r["answer"]["timings_ms"]["first_token"]]
+    fulls = [r["answer"]["timings_ms"]["total"] for r in rows if r["answer"]["timings_ms"]["first_token"]]
+    totals = [r["answer"]["timings_ms"]["total"] for r in rows]
+    return {
+        "mode": mode,
+        "questions": len(rows),
+        "answerable_correct": round(sum(r["ok"] for r in answerable) / max(1, len(answerable)), 3),
+        "unanswerable_refused": round(sum(r["ok"] for r in unanswerable) / max(1, len(unanswerable)), 3),
+        "citation_precision": round(1 - bad / cited, 3) if cited else None,
+        "bad_citations": bad,
+        "fallbacks": {
+            f: sum(r["answer"]["fallback"] == f for r in rows)
+            for f in sorted({r["answer"]["fallback"] for r in rows if r["answer"]["fallback"]})
+        },
+        "p50_ms": {"first_token": p50(firsts), "full_answer": p50(fulls), "total": p50(totals)},
+        "failures": [
+            {"id": r["id"], "kind": r["kind"], "answer": r["answer"]["answer"][:200], "notes": r["notes"]}
+            for r in rows
+            if not r["ok"]
+        ],
+    }
+
+
+def _with_index(base: Settings, index_dir: Path) -> Settings:
+    return base.model_copy(update={"paths": base.paths.model_copy(update={"index_dir": index_dir})})
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--questions", type=Path, default=DEV_QUESTIONS)
+    parser.add_argument("--mode", choices=["generative", "extractive", "both"], default="both")
+    parser.add_argument("--limit", type=int, default=None, help="generative: only every k-th question up to N")
+    parser.add_argument("--ids", default=None, help="comma-separated question ids (generative subset)")
+    parser.add_argument("--index", type=Path, default=None, help="reuse this index instead of building one")
+    parser.add_argument("--json", type=Path, default=None)
+    parser.add_argument("--quiet", action="store_true")
+    args = parser.parse_args(argv)
+
+    questions = load_questions(args.questions)
+    base = load_settings()
+    results: dict[str, Any] = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        if args.index:
+            pipeline = Pipeline(_with_index(base, args.index))
+        else:
+            pipeline = Pipeline(_with_index(base, Path(tmp)))
+            pipeline.ingest([base.paths.articles_dir])
+        _ = pipeline.engine
+        pipeline.search("khởi động")  # warm the embedder outside the timings
+        modes: list[AnswerMode] = ["extractive", "generative"] if args.mode == "both" else [args.mode]
+        for mode in modes:
+            subset = questions
+            if mode == "generative" and args.ids:
+                wanted = set(args.ids.split(","))
+                subset = [q for q in questions if q.id in wanted]
+            elif mode == "generative" and args.limit:
+                step = max(1, len(questions) // args.limit)
+                subset = questions[::step][: args.limit]
+            t = time.perf_counter()
+            results[mode] = bench(pipeline, subset, mode, not args.quiet)
+            results[mode]["seconds"] = round(time.perf_counter() - t, 1)
+    for mode, r in results.items():
+        print(f"== {mode}: {r['questions']} questions in {r['seconds']} s")
+        print(f"  answerable correct (key fact + citation): {r['answerable_correct']:.1%}")
+        print(f"  unanswerable refused:                     {r['unanswerable_refused']:.1%}")
+        print(f"  citation precision: {r['citation_precision']}  (bad citations: {r['bad_citations']})")
+        print(f"  fallbacks: {r['fallbacks']}")
+        print(f"  p50 ms: {r['p50_ms']}")
+        for f in r["failures"]:
+            print(f"  FAIL {f['id']} ({f['kind']}): {f['answer']!r}")
+    if args.json:
+        args.json.write_text(json.dumps(results, ensure_ascii=False, indent=1), encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,408 @@
+"""The answer chain: question (+ history) -> standalone -> retrieve -> evidence -> prompt -> LLM
+-> citations -> verification -> `Answer`. Built from LangChain runnables; `stream` yields
+`Token`s as the model writes them, then one `Done` carrying the verified answer.
+
+Trust rules:
+- the question's pinned facts (entities, numbers) must all appear in one retrieved article,
+  otherwise the reply is the fixed refusal with the closest passages as "see also";
+- every shown sentence cites an evidence sentence that states its numbers and names;
+  failing sentences are dropped, and if none survives the answer falls back to extractive;
+- the LLM failing to load also falls back to extractive; `fallback` says what happened.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from langchain_core.runnables import Runnable, RunnableGenerator, RunnableLambda
+
+from rag.citations import Citation, MarkedSentence, citation_for, render, split_marked
+from rag.config import Settings
+from rag.evidence import Evidence, SentenceScores, coverage, select_evidence, terms
+from rag.history import Condensed, Turn, condense
+from rag.language import Language, detect_language
+from rag.llm import LLM, LLMUnavailableError, Message
+from rag.prompts import render as render_prompt
+from rag.retrieval import SearchHit, validate_query
+from rag.text import fold_accents
+from rag.verification import Facts, check_support, facts_in, supporting_sources
+
+AnswerMode = Literal["generative", "extractive"]
+REFUSAL: dict[Language, str] = {
+    "vi": "Không tìm thấy thông tin này trong các bài báo hiện có.",
+    "en": "This information was not found in the available articles.",
+}
+_EXTRACTIVE_LEAD: dict[Language, str] = {"vi": "Theo các bài báo:", "en": "From the articles (in Vietnamese):"}
+# The model's own "not in the excerpts" reply (folded, lower case).
+_MODEL_REFUSALS = ("khong tim thay", "not found", "khong co thong tin", "no information")
+# Below this share of the question's content words in the evidence, Vietnamese questions are refused.
+MIN_COVERAGE = 0.4
+# An unverifiable model answer falls back to quoting only when the best sentence covers this much.
+STRONG_COVERAGE = 0.4
+SEE_ALSO = 3
+# Fallback reasons reported in Answer.fallback.
+DROPPED = "dropped_unverified_sentences"
+EXTRACTIVE_UNVERIFIED = "extractive_unverified_answer"
+EXTRACTIVE_NO_LLM = "extractive_llm_unavailable"
+
+
+@dataclass(frozen=True)
+class Answer:
+    question: str
+    standalone_question: str
+    answer: str
+    refused: bool
+    mode: AnswerMode
+    fallback: str | None
+    citations: tuple[Citation, ...]
+    timings_ms: dict[str, float | None]
+    language: Language = "vi"
+    notes: tuple[str, ...] = ()  # what was dropped or why the LLM was not used, for people
+    evidence: tuple[Evidence, ...] = ()
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "question": self.question,
+            "standalone_question": self.standalone_question,
+            "answer": self.answer,
+            "refused": self.refused,
+            "mode": self.mode,
+            "fallback": self.fallback,
+            "citations": [c.to_json() for c in self.citations],
+            "timings_ms": dict(self.timings_ms),
+        }
+
+
+@dataclass(frozen=True)
+class Token:
+    text: str
+
+
+@dataclass(frozen=True)
+class Done:
+    answer: Answer
+
+
+Event = Token | Done
+
+
+@dataclass
+class _State:
+    question: str
+    history: list[Turn]
+    mode: AnswerMode
+    t0: float = field(default_factory=time.perf_counter)
+    language: Language = "vi"
+    condensed: Condensed | None = None
+    hits: list[SearchHit] = field(default_factory=list)
+    retrieval_ms: float = 0.0
+    evidence: list[Evidence] = field(default_factory=list)
+    dense: SentenceScores | None = None
+    refusal_reason: str | None = None
+    messages: list[Message] = field(default_factory=list)
+    first_token_ms: float | None = None
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def standalone(self) -> str:
+        return self.condensed.question if self.condensed else self.question
+
+
+def _ms(since: float) -> float:
+    return round((time.perf_counter() - since) * 1000, 1)
+
+
+def model_refused(text: str) -> bool:
+    folded = fold_accents(text).lower()
+    return any(phrase in folded for phrase in _MODEL_REFUSALS)
+
+
+def number_evidence(evidence: Sequence[Evidence]) -> str:
+    return "\n".join(f"[{e.n}] {' '.join(e.text.split())}" for e in evidence)
+
+
+def build_messages(question: str, evidence: Sequence[Evidence], language: Language) -> list[Message]:
+    """System prompt byte-identical across calls (llama.cpp reuses its KV cache); the rest varies."""
+    return [
+        {"role": "system", "content": render_prompt("answer_system")},
+        {
+            "role": "user",
+            "content": render_prompt(
+                "answer_user",
+                evidence=number_evidence(evidence),
+                question=question,
+                language_instruction=render_prompt(f"language_{language}"),
+            ),
+        },
+    ]
+
+
+def _align(sentence: MarkedSentence, evidence: Sequence[Evidence]) -> MarkedSentence | None:
+    """Cite an unmarked sentence to the evidence sentence that states all its facts and most of its words.
+
+    An English sentence cannot share words with Vietnamese passages: it needs at least one
+    fact, and goes to the best-ranked evidence sentence stating all of them.
+    """
+    facts = facts_in(sentence.text)
+    english = detect_language(sentence.text) == "en"
+    if english and not facts:
+        return None
+    best: tuple[float, int] | None = None
+    for e in evidence:
+        if not check_support(facts, [e.text]).ok:
+            continue
+        overlap = 1.0 if english else coverage(sentence.text, e.text)
+        if overlap >= 0.5 and (best is None or overlap > best[0]):
+            best = (overlap, e.n)
+    return MarkedSentence(sentence.text, (best[1],)) if best else None
+
+
+def adds_nothing(sentence: str, question: str) -> bool:
+    """True when a sentence only restates the question (no new word and no new fact)."""
+    new_terms = set(terms(sentence)) - set(terms(question))
+    new_facts = facts_in(sentence).numbers - facts_in(question).numbers
+    return len(new_terms) < 2 and not new_facts
+
+
+def verify_answer(
+    text: str, evidence: Sequence[Evidence], pinned: Facts, articles: dict[str, str], question: str = ""
+) -> tuple[list[MarkedSentence], list[str]]:
+    """The sentences that survive (markers valid, facts supported) and a note per dropped one.
+
+    A fact the question itself pinned may be restated when the cited article holds it:
+    "Năm 2021, ..." citing a sentence of the 2021 article whose year is stated elsewhere.
+    """
+    by_n = {e.n: e for e in evidence}
+    kept: list[MarkedSentence] = []
+    notes: list[str] = []
+    for s in split_marked(text, list(by_n)):
+        if question and adds_nothing(s.text, question):
+            notes.append(f"bỏ câu chỉ nhắc lại câu hỏi: {s.text!r}")
+            continue
+        if s.dropped_markers:
+            notes.append(f"bỏ trích dẫn không tồn tại {list(s.dropped_markers)}")
+        if not s.markers:
+            aligned = _align(s, evidence)
+            if aligned is None:
+                notes.append(f"bỏ câu không có trích dẫn hợp lệ: {s.text!r}")
+                continue
+            notes.append(f"gắn trích dẫn [{aligned.markers[0]}] cho câu thiếu trích dẫn")
+            s = aligned
+        cited = [by_n[n] for n in s.markers]
+        facts = facts_in(s.text)
+        restated = check_support(pinned, [articles[e.source] for e in cited])
+        allowed = Facts(
+            pinned.numbers - set(restated.missing_numbers),
+            tuple(e for e in pinned.entities if e not in restated.missing_entities),
+        )
+        facts = Facts(facts.numbers - allowed.numbers, tuple(e for e in facts.entities if e not in allowed.entities))
+        support = check_support(facts, [e.text for e in cited])
+        if not support.ok:
+            notes.append(f"bỏ câu có dữ kiện không có trong đoạn trích dẫn ({support.describe()}): {s.text!r}")
+            continue
+        if not facts and detect_language(s.text) == "vi" and coverage(s.text, " ".join(e.text for e in cited)) < 0.3:
+            notes.append(f"bỏ câu không khớp đoạn trích dẫn: {s.text!r}")
+            continue
+        kept.append(s)
+    return kept, notes
+
+
+class AnswerChain:
+    """Composes the steps as LangChain runnables; `search` and `llm` are injected."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        search: Callable[[str], list[SearchHit]],
+        llm: Callable[[], LLM] | None = None,
+        sentence_scores: Callable[[str, list[SearchHit]], SentenceScores] | None = None,
+    ) -> None:
+        self.settings = settings
+        self._search = search
+        self._sentence_scores = sentence_scores
+        self._llm_factory = llm
+        self._llm: LLM | None = None
+        self._llm_error: str | None = None
+        self.runnable: Runnable[_State, Event] = (
+            RunnableLambda(self._condense, name="condense")
+            | RunnableLambda(self._retrieve, name="retrieve")
+            | RunnableLambda(self._select, name="evidence")
+            | RunnableLambda(self._prompt, name="prompt")
+            | RunnableGenerator(self._generate, name="generate")
+        )
+
+    # -- the LLM, built on first use; a failure is remembered and reported once per answer
+    def _get_llm(self) -> LLM | None:
+        if self._llm is None and self._llm_error is None:
+            if self._llm_factory is None:
+                self._llm_error = "Chưa cấu hình LLM."
+            else:
+                try:
+                    self._llm = self._llm_factory()
+                except LLMUnavailableError as exc:
+                    self._llm_error = str(exc)
+        return self._llm
+
+    # -- steps
+    def _condense(self, state: _State) -> _State:
+        state.question = validate_query(state.question, self.settings.query.max_chars)
+        state.language = detect_language(state.question)
+        llm = self._get_llm() if state.mode == "generative" and state.history else None
+        try:
+            state.condensed = condense(
+                state.question, state.history, llm=llm, max_turns=self.settings.answer.history_turns
+            )
+        except LLMUnavailableError as exc:
+            self._llm_error = str(exc)
+            state.condensed = condense(state.question, state.history, max_turns=self.settings.answer.history_turns)
+        return state
+
+    def _retrieve(self, state: _State) -> _State:
+        t = time.perf_counter()
+        state.hits = self._search(state.standalone)
+        if self._sentence_scores is not None and state.hits:
+            state.dense = self._sentence_scores(state.standalone, state.hits)
+        state.retrieval_ms = _ms(t)
+        return state
+
+    def _select(self, state: _State) -> _State:
+        cfg = self.settings.answer
+        pinned = facts_in(state.condensed.pinned if state.condensed else state.question)
+        articles = {h.chunk.source: f"{h.article.title}\n{h.article.text}" for h in state.hits}
+        sources = supporting_sources(pinned, articles)
+        if not state.hits:
+            state.refusal_reason = "không có đoạn nào"
+        elif not sources:
+            missing = check_support(pinned, articles.values()).describe() or pinned_describe(pinned)
+            state.refusal_reason = f"không bài nào có đủ: {missing}"
+        state.evidence = select_evidence(
+            state.standalone,
+            state.hits,
+            token_budget=cfg.evidence_token_budget,
+            max_sentences=cfg.max_evidence_sentences,
+            sources=sources,
+            dense=state.dense,
+        )
+        if state.refusal_reason is None and not state.evidence:
+            state.refusal_reason = "không có câu bằng chứng"
+        if state.refusal_reason is None and state.language == "vi":
+            cover = coverage(state.standalone, " ".join(e.text for e in state.evidence))
+            if cover < MIN_COVERAGE:
+                state.refusal_reason = f"bằng chứng chỉ khớp {cover:.0%} từ của câu hỏi"
+        return state
+
+    def _prompt(self, state: _State) -> _State:
+        if state.refusal_reason is None and state.mode == "generative":
+            state.messages = build_messages(state.standalone, state.evidence, state.language)
+        return state
+
+    def _generate(self, states: Iterator[_State]) -> Iterator[Event]:
+        for state in states:
+            if state.refusal_reason is not None:
+                yield Done(self._refusal(state, state.refusal_reason))
+            elif state.mode == "extractive":
+                yield Done(self._extractive(state))
+            else:
+                yield from self._generative(state)
+
+    def _generative(self, state: _State) -> Iterator[Event]:
+        llm = self._get_llm()
+        if llm is None:
+            state.notes.append(f"LLM không dùng được, chuyển sang trích dẫn: {self._llm_error}")
+            yield Done(self._extractive(state, fallback=EXTRACTIVE_NO_LLM))
+            return
+        pieces: list[str] = []
+        try:
+            for piece in llm.stream(state.messages, max_tokens=self.settings.llm.max_tokens):
+                if state.first_token_ms is None:
+                    state.first_token_ms = _ms(state.t0)
+                pieces.append(piece)
+                yield Token(piece)
+        except LLMUnavailableError as exc:
+            self._llm_error = str(exc)
+            state.notes.append(f"LLM lỗi, chuyển sang trích dẫn: {exc}")
+            yield Done(self._extractive(state, fallback=EXTRACTIVE_NO_LLM))
+            return
+        yield Done(self._finish(state, "".join(pieces)))
+
+    # -- answers
+    def _finish(self, state: _State, text: str) -> Answer:
+        if model_refused(text):
+            return self._refusal(state, "mô hình trả lời không tìm thấy")
+        pinned = facts_in(state.condensed.pinned if state.condensed else state.question)
+        articles = {h.chunk.source: f"{h.article.title}\n{h.article.text}" for h in state.hits}
+        kept, notes = verify_answer(text, state.evidence, pinned, articles, state.standalone)
+        state.notes.extend(notes)
+        if not kept:
+            # The model had nothing checkable to say: quote the evidence only when it clearly answers.
+            if state.language == "vi" and coverage(state.standalone, state.evidence[0].text) < STRONG_COVERAGE:
+                return self._refusal(state, "câu trả lời của mô hình không kiểm chứng được")
+            return self._extractive(state, fallback=EXTRACTIVE_UNVERIFIED)
+        answer, citations = render(kept, {e.n: e for e in state.evidence})
+        dropped = any(n.startswith("bỏ câu") for n in notes)
+        return self._answer(state, answer, citations, "generative", DROPPED if dropped else None)
+
+    def _extractive(self, state: _State, fallback: str | None = None) -> Answer:
+        best = state.evidence[:1] + [
+            e
+            for e in state.evidence[1:2]
+            if e.score >= 0.75 * state.evidence[0].score and e.source == state.evidence[0].source
+        ]
+        quotes = " ".join(f"{' '.join(e.text.split())} [{i}]" for i, e in enumerate(best, start=1))
+        citations = tuple(citation_for(i, e) for i, e in enumerate(best, start=1))
+        return self._answer(state, f"{_EXTRACTIVE_LEAD[state.language]} {quotes}", citations, "extractive", fallback)
+
+    def _refusal(self, state: _State, reason: str) -> Answer:
+        state.notes.append(f"từ chối: {reason}")
+        cfg = self.settings.answer
+        see_also = select_evidence(
+            state.standalone,
+            state.hits,
+            token_budget=cfg.evidence_token_budget,
+            max_sentences=SEE_ALSO,
+            dense=state.dense,
+        )
+        citations = tuple(citation_for(i, e) for i, e in enumerate(see_also, start=1))
+        return self._answer(state, REFUSAL[state.language], citations, state.mode, None, refused=True)
+
+    def _answer(
+        self,
+        state: _State,
+        text: str,
+        citations: Sequence[Citation],
+        mode: AnswerMode,
+        fallback: str | None,
+        *,
+        refused: bool = False,
+    ) -> Answer:
+        return Answer(
+            question=state.question,
+            standalone_question=state.standalone,
+            answer=text,
+            refused=refused,
+            mode=mode,
+            fallback=fallback,
+            citations=tuple(citations),
+            timings_ms={"retrieval": state.retrieval_ms, "first_token": state.first_token_ms, "total": _ms(state.t0)},
+            language=state.language,
+            notes=tuple(state.notes),
+            evidence=tuple(state.evidence),
+        )
+
+    # -- public
+    def stream(self, question: str, history: Sequence[Turn] = (), mode: AnswerMode | None = None) -> Iterator[Event]:
+        state = _State(question, list(history), mode or self.settings.answer.mode)
+        yield from self.runnable.stream(state)
+
+    def invoke(self, question: str, history: Sequence[Turn] = (), mode: AnswerMode | None = None) -> Answer:
+        for event in self.stream(question, history, mode):
+            if isinstance(event, Done):
+                return event.answer
+        raise RuntimeError("answer chain ended without an answer")
+
+
+def pinned_describe(facts: Facts) -> str:
+    return ", ".join([*sorted(facts.numbers), *facts.entities])

@@ -1,0 +1,310 @@
+"""Evidence selection: the few sentences of the retrieved chunks that best match the question.
+
+The prompt carries numbered sentences, not whole chunks: on two CPU cores every
+prompt token costs about 15 ms before the first answer token. Each sentence
+keeps its source and its offsets into the article, so a citation quotes it exactly.
+Pure: takes hits and returns values.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from rag.retrieval import SearchHit
+from rag.sentences import Span, split_long, split_sentences
+from rag.store import IndexData
+from rag.text import fold_accents, normalize
+
+# Longest sentence quoted as one piece; longer ones are cut at whitespace.
+MAX_SENTENCE_CHARS = 400
+_TERM = re.compile(r"\w+", re.UNICODE)
+# Question words and grammar that say nothing about which sentence answers (folded).
+_STOP = frozenset(
+    [
+        "bao",
+        "nhieu",
+        "nao",
+        "gi",
+        "ai",
+        "la",
+        "cua",
+        "va",
+        "cac",
+        "nhung",
+        "duoc",
+        "da",
+        "co",
+        "khong",
+        "trong",
+        "voi",
+        "cho",
+        "thi",
+        "ve",
+        "tai",
+        "theo",
+        "nhu",
+        "the",
+        "sao",
+        "khi",
+        "nay",
+        "do",
+        "bi",
+        "o",
+        "den",
+        "tu",
+        "mot",
+        "cung",
+        "con",
+        "hay",
+        "hoac",
+        "ra",
+        "len",
+        "vao",
+        "moi",
+        "nhieu",
+        "it",
+        "ma",
+        "neu",
+        "thuoc",
+        "sau",
+        "truoc",
+        "viec",
+        "cho",
+        "boi",
+        "what",
+        "which",
+        "who",
+        "whom",
+        "how",
+        "many",
+        "much",
+        "the",
+        "a",
+        "an",
+        "of",
+        "to",
+        "in",
+        "on",
+        "for",
+        "and",
+        "or",
+        "is",
+        "are",
+        "was",
+        "were",
+        "be",
+        "been",
+        "did",
+        "does",
+        "do",
+        "has",
+        "have",
+        "had",
+        "with",
+        "by",
+        "from",
+        "that",
+        "this",
+        "it",
+        "its",
+        "as",
+        "at",
+        "their",
+        "there",
+        "than",
+        "into",
+        "about",
+    ]
+)
+# Phrases that address the assistant instead of informing the reader: a prompt injection
+# planted in an article. Such sentences never reach the prompt (folded, lower case).
+_INJECTION = re.compile(
+    r"bo qua (moi|tat ca|cac)? ?(huong dan|chi dan|lenh)|ignore (all |any )?(previous|prior|above) instructions"
+    r"|system prompt|ban la tro ly|you are (an? )?(ai|assistant)|(tra loi|reply|answer) (bang|with)? ?['\"“‘]",
+)
+# Questions about the publication date or the author: the dateline and byline are the evidence.
+_ASKS_DATE = re.compile(r"dang (vao |vao )?ngay|ngay nao|khi nao|dang luc|published|when was|what date", re.I)
+_ASKS_AUTHOR = re.compile(r"tac gia|ai (viet|thuc hien)|do ai|who wrote|author|written by", re.I)
+_DATE = re.compile(r"\b\d{1,2}/\d{1,2}/\d{4}\b")
+# Weight of the dense (embedding) similarity of a sentence, next to the lexical score.
+DENSE_WEIGHT = 6.0
+SentenceScores = Mapping[tuple[str, int], float]
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """One numbered sentence shown to the model; `n` is its marker in the prompt."""
+
+    n: int
+    source: str
+    title: str
+    date: str | None
+    chunk_id: str
+    start: int
+    end: int
+    text: str
+    score: float
+
+
+def estimate_tokens(text: str) -> int:
+    """Rough model tokens: ~1.4 per Vietnamese syllable, one per punctuation mark."""
+    words = len(text.split())
+    punct = sum(1 for c in text if not c.isalnum() and not c.isspace())
+    return math.ceil(words * 1.4) + punct
+
+
+def terms(text: str) -> list[str]:
+    """Folded, lower-case content words (syllables) of a text."""
+    return [t for t in _TERM.findall(fold_accents(normalize(text)).lower()) if t not in _STOP]
+
+
+def _bigrams(words: Sequence[str]) -> set[tuple[str, str]]:
+    return set(itertools.pairwise(words))
+
+
+def looks_like_injection(sentence: str) -> bool:
+    return _INJECTION.search(fold_accents(sentence).lower()) is not None
+
+
+@dataclass(frozen=True)
+class _Candidate:
+    hit: SearchHit
+    span: Span
+    sentence_start: int  # start of the whole sentence this piece belongs to
+    text: str
+    terms: list[str]
+
+
+def _candidates(hits: Sequence[SearchHit]) -> list[_Candidate]:
+    seen: set[tuple[str, int]] = set()
+    out: list[_Candidate] = []
+    for hit in hits:
+        article = hit.article.text
+        chunk = hit.chunk
+        stored = getattr(chunk, "sentences", None)
+        if stored:
+            spans = [Span(int(a), int(b)) for a, b in stored]
+        else:
+            spans = [Span(s.start + chunk.start, s.end + chunk.start) for s in split_sentences(chunk.text)]
+        for whole in spans:
+            for piece in split_long(article, whole, MAX_SENTENCE_CHARS):
+                key = (chunk.source, piece.start)
+                text = article[piece.start : piece.end]
+                if key in seen or looks_like_injection(text):
+                    continue
+                seen.add(key)
+                out.append(_Candidate(hit, piece, whole.start, text, terms(text)))
+    return out
+
+
+def dense_sentence_scores(
+    query_vector: np.ndarray, hits: Sequence[SearchHit], index: IndexData
+) -> dict[tuple[str, int], float]:
+    """Cosine similarity of the query to each stored sentence vector of the hit chunks."""
+    offsets: dict[str, int] = {}
+    row = 0
+    for c in index.chunks:
+        offsets[c.chunk_id] = row
+        row += len(getattr(c, "sentences", []))
+    scores: dict[tuple[str, int], float] = {}
+    for hit in hits:
+        spans = getattr(hit.chunk, "sentences", None)
+        first = offsets.get(hit.chunk.chunk_id)
+        if not spans or first is None:
+            continue
+        sims = index.sentence_vectors[first : first + len(spans)] @ query_vector
+        for (start, _end), sim in zip(spans, sims, strict=True):
+            scores[(hit.chunk.source, int(start))] = float(sim)
+    return scores
+
+
+def score_sentences(
+    question: str, hits: Sequence[SearchHit], dense: SentenceScores | None = None
+) -> list[tuple[float, _Candidate]]:
+    """Question-term overlap weighted by rarity among the candidates, plus bigram, rank and dense bonuses.
+
+    A question about the date or the author favours the dateline or the byline.
+    """
+    cands = _candidates(hits)
+    folded_q = fold_accents(question).lower()
+    asks_date = _ASKS_DATE.search(folded_q) is not None
+    asks_author = _ASKS_AUTHOR.search(folded_q) is not None
+    q_terms = set(terms(question))
+    q_bigrams = _bigrams(terms(question))
+    df: dict[str, int] = {}
+    for c in cands:
+        for t in set(c.terms):
+            df[t] = df.get(t, 0) + 1
+    total = len(cands) or 1
+    scored = []
+    for c in cands:
+        present = q_terms.intersection(c.terms)
+        score = sum(math.log(1 + total / df[t]) for t in present)
+        score += 0.5 * len(q_bigrams & _bigrams(c.terms))
+        score += 0.5 / c.hit.rank
+        if dense:
+            score += DENSE_WEIGHT * dense.get((c.hit.chunk.source, c.sentence_start), 0.0)
+        if asks_date and _DATE.search(c.text):
+            score += 5.0
+        if asks_author and c.hit.article.author and c.hit.article.author in c.text:
+            score += 5.0
+        scored.append((score, c))
+    scored.sort(key=lambda sc: -sc[0])
+    return scored
+
+
+def coverage(question: str, text: str) -> float:
+    """Share of the question's content words that the text contains."""
+    q = set(terms(question))
+    if not q:
+        return 0.0
+    return len(q.intersection(terms(text))) / len(q)
+
+
+def select_evidence(
+    question: str,
+    hits: Sequence[SearchHit],
+    *,
+    token_budget: int,
+    max_sentences: int,
+    sources: Sequence[str] | None = None,
+    dense: SentenceScores | None = None,
+) -> list[Evidence]:
+    """Best-scoring sentences within the budget, numbered 1.. in score order.
+
+    `sources` restricts the choice to those articles (the ones that hold the question's facts).
+    The best sentence is always kept, even when it alone exceeds the budget.
+    """
+    allowed = set(sources) if sources is not None else None
+    chosen: list[tuple[float, _Candidate]] = []
+    used = 0
+    for score, c in score_sentences(question, hits, dense):
+        if allowed is not None and c.hit.chunk.source not in allowed:
+            continue
+        cost = estimate_tokens(c.text) + 4
+        if chosen and used + cost > token_budget:
+            continue
+        chosen.append((score, c))
+        used += cost
+        if len(chosen) >= max_sentences:
+            break
+    return [
+        Evidence(
+            n=i,
+            source=c.hit.chunk.source,
+            title=c.hit.article.title,
+            date=c.hit.article.date,
+            chunk_id=c.hit.chunk.chunk_id,
+            start=c.span.start,
+            end=c.span.end,
+            text=c.text,
+            score=round(score, 4),
+        )
+        for i, (score, c) in enumerate(chosen, start=1)
+    ]

@@ -1,0 +1,195 @@
+"""Chat LLM backends behind one method, `stream(messages, max_tokens)`, picked by `settings.llm.mode`.
+
+- `llama_cpp`: the provisioned GGUF through llama-cpp-python (which applies the model's
+  chat template). The model loads on the first call, never at import or construction.
+- `openai`: any OpenAI-compatible server (vLLM, TGI, Ollama, llama.cpp server).
+- `fake`: deterministic and instant, for tests and the test profile.
+
+Any failure to load or reach a model raises `LLMUnavailableError` with a message fit to show.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import threading
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from typing import Any, Protocol
+
+from rag.config import LLMSettings, Settings
+from rag.errors import RagError
+
+Message = Mapping[str, str]  # {"role": "system" | "user" | "assistant", "content": str}
+
+
+class LLMUnavailableError(RagError):
+    """The LLM cannot be loaded or reached; the answer chain falls back to extractive mode."""
+
+
+class LLM(Protocol):
+    def stream(self, messages: Sequence[Message], *, max_tokens: int) -> Iterator[str]:
+        """Yield the reply to a chat, piece by piece, as it is generated."""
+        ...
+
+
+def complete(llm: LLM, messages: Sequence[Message], *, max_tokens: int) -> str:
+    return "".join(llm.stream(messages, max_tokens=max_tokens))
+
+
+class LlamaCppLLM:
+    """llama-cpp-python; the fixed prompt prefix stays in its KV cache between calls."""
+
+    def __init__(self, model_path: str, *, threads: int, context_tokens: int, temperature: float) -> None:
+        self.model_path = model_path
+        self._threads = threads
+        self._context_tokens = context_tokens
+        self._temperature = temperature
+        self._model: Any = None
+        # One generation at a time: a llama.cpp context is not re-entrant.
+        self._lock = threading.Lock()
+
+    def _load(self) -> Any:
+        if self._model is None:
+            try:
+                from llama_cpp import Llama
+            except ImportError as exc:
+                raise LLMUnavailableError(
+                    "Thiếu gói llama-cpp-python. Cài: pip install -e '.[llm]' (missing llama-cpp-python)."
+                ) from exc
+            if not os.path.isfile(self.model_path):
+                raise LLMUnavailableError(f"Không thấy tệp mô hình {self.model_path}. Chạy: rag models fetch")
+            try:
+                self._model = Llama(
+                    model_path=self.model_path,
+                    n_ctx=self._context_tokens,
+                    n_threads=self._threads,
+                    n_threads_batch=self._threads,
+                    verbose=False,
+                )
+            except (ValueError, RuntimeError, OSError) as exc:
+                raise LLMUnavailableError(f"Không nạp được mô hình {self.model_path}: {exc}") from exc
+        return self._model
+
+    def stream(self, messages: Sequence[Message], *, max_tokens: int) -> Iterator[str]:
+        with self._lock:
+            model = self._load()
+            chunks = model.create_chat_completion(
+                messages=[dict(m) for m in messages],
+                max_tokens=max_tokens,
+                temperature=self._temperature,
+                stream=True,
+            )
+            for chunk in chunks:
+                piece = chunk["choices"][0]["delta"].get("content")
+                if piece:
+                    yield piece
+
+
+class OpenAICompatibleLLM:
+    """Chat completions from an OpenAI-compatible server; the client is built on first use."""
+
+    def __init__(self, base_url: str | None, model: str, api_key: str | None, *, temperature: float, timeout_s: float):
+        self.base_url = base_url
+        self.model = model
+        self._api_key = api_key
+        self._temperature = temperature
+        self._timeout_s = timeout_s
+        self._client: Any = None
+
+    def _connect(self) -> Any:
+        if self._client is None:
+            try:
+                from openai import OpenAI
+            except ImportError as exc:
+                raise LLMUnavailableError("Thiếu gói openai. Cài: pip install openai.") from exc
+            if not self.base_url:
+                raise LLMUnavailableError(
+                    "Chưa đặt địa chỉ máy chủ LLM: RAG_LLM__BASE_URL hoặc OPENAI_BASE_URL (no base_url)."
+                )
+            # Local servers ignore the key, but the client insists on one.
+            self._client = OpenAI(
+                base_url=self.base_url, api_key=self._api_key or "not-needed", timeout=self._timeout_s
+            )
+        return self._client
+
+    def stream(self, messages: Sequence[Message], *, max_tokens: int) -> Iterator[str]:
+        import openai
+
+        client = self._connect()
+        try:
+            response = client.chat.completions.create(
+                model=self.model,
+                messages=[dict(m) for m in messages],
+                max_tokens=max_tokens,
+                temperature=self._temperature,
+                stream=True,
+            )
+            for chunk in response:
+                if chunk.choices and chunk.choices[0].delta.content:
+                    yield chunk.choices[0].delta.content
+        except openai.APIError as exc:
+            raise LLMUnavailableError(f"Máy chủ LLM {self.base_url} lỗi: {exc}") from exc
+
+
+_EVIDENCE_LINE = re.compile(r"^\[(\d+)\]\s*(.+)$", re.MULTILINE)
+
+
+def echo_first_evidence(messages: Sequence[Message]) -> str:
+    """The fake's default reply: the first numbered evidence line, cited; a refusal when there is none."""
+    found = _EVIDENCE_LINE.search(messages[-1]["content"]) if messages else None
+    if not found:
+        return "KHÔNG TÌM THẤY"
+    return f"{found.group(2).strip()} [{found.group(1)}]"
+
+
+class FakeLLM:
+    """Deterministic replies: fixed strings (in turn, the last repeating), a function of the chat, or an error.
+
+    `calls` records every chat it was sent, so tests can inspect the prompts.
+    """
+
+    def __init__(
+        self,
+        replies: Sequence[str] | Callable[[Sequence[Message]], str] | None = None,
+        *,
+        error: Exception | None = None,
+    ) -> None:
+        self._replies = replies
+        self._error = error
+        self.calls: list[list[Message]] = []
+
+    def _reply(self, messages: Sequence[Message]) -> str:
+        if self._replies is None:
+            return echo_first_evidence(messages)
+        if callable(self._replies):
+            return self._replies(messages)
+        index = min(len(self.calls) - 1, len(self._replies) - 1)
+        return self._replies[index]
+
+    def stream(self, messages: Sequence[Message], *, max_tokens: int) -> Iterator[str]:
+        if self._error is not None:
+            raise self._error
+        self.calls.append(list(messages))
+        # Word by word, spaces kept, like a tokenizer would deliver it.
+        yield from re.findall(r"\S+\s*|\s+", self._reply(messages))
+
+
+def build_llm(settings: Settings) -> LLM:
+    cfg: LLMSettings = settings.llm
+    if cfg.mode == "fake":
+        return FakeLLM()
+    if cfg.mode == "openai":
+        return OpenAICompatibleLLM(
+            cfg.base_url or os.environ.get("OPENAI_BASE_URL"),
+            cfg.model,
+            cfg.api_key or os.environ.get("OPENAI_API_KEY"),
+            temperature=cfg.temperature,
+            timeout_s=cfg.timeout_s,
+        )
+    from embeddings.factory import resolve_model_location
+
+    try:
+        location = resolve_model_location(cfg.model, settings.models_dir)
+    except RagError as exc:
+        raise LLMUnavailableError(str(exc)) from exc
+    return LlamaCppLLM(location, threads=cfg.threads, context_tokens=cfg.context_tokens, temperature=cfg.temperature)

@@ -1,0 +1,224 @@
+"""Fact checks on answers and questions (pure).
+
+A "fact" is a number (canonical: "1.695" == "1,695" == "1695") or a named entity
+(a run of capitalised words such as "Quảng Ninh", "Bùi Thanh Sơn", "UNCAC").
+An answer sentence passes when every fact it states appears in the passages it
+cites. A question is answerable from an article only when the article holds
+every fact the question pins (its entities and numbers): that is what refuses
+"Quảng Ninh ... 2019" when only the Quảng Trị article mentions 2019.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from rag.language import detect_language
+from rag.text import fold_accents, has_diacritics, normalize, numbers_in
+
+_WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
+# Punctuation after which the next word starts a clause and is capitalised by grammar, not by name.
+_CLAUSE_START = re.compile(r"""[.!?:;"“”'‘(\[\n]\s*$""")
+# Words capitalised at a clause start that never begin a name (folded, lower case).
+_LEADING = frozenset(
+    [
+        "trong",
+        "theo",
+        "tai",
+        "nam",
+        "con",
+        "ngoai",
+        "cac",
+        "nhung",
+        "voi",
+        "ve",
+        "den",
+        "tu",
+        "sau",
+        "truoc",
+        "qua",
+        "khi",
+        "day",
+        "do",
+        "khong",
+        "co",
+        "chua",
+        "da",
+        "the",
+        "vay",
+        "va",
+        "o",
+        "nhu",
+        "thu",
+        "ngay",
+        "thang",
+        "bai",
+        "ai",
+        "muc",
+        "so",
+        "tinh",
+        "hoi",
+        "bao",
+        "cau",
+        "ngan",
+        "ong",
+        "ba",
+        "anh",
+        "chi",
+        "the",
+        "in",
+        "according",
+        "it",
+        "yes",
+        "no",
+        "which",
+        "what",
+        "who",
+        "how",
+        "when",
+        "where",
+        "did",
+        "does",
+        "is",
+        "are",
+        "to",
+        "on",
+        "at",
+        "for",
+        "and",
+        "of",
+        "a",
+        "an",
+        "this",
+        "that",
+        "these",
+        "those",
+        "there",
+        "by",
+        "from",
+        "as",
+        "after",
+        "before",
+        "during",
+    ]
+)
+
+
+@dataclass(frozen=True)
+class Facts:
+    numbers: frozenset[str]
+    entities: tuple[str, ...]
+
+    def __bool__(self) -> bool:
+        return bool(self.numbers or self.entities)
+
+
+def _key(text: str) -> str:
+    return " ".join(normalize(text).lower().split())
+
+
+def named_entities(text: str) -> list[str]:
+    """Runs of capitalised words, minus grammar: a clause's lone first word, leading function words.
+
+    In an English sentence only runs that look Vietnamese (diacritics) or are acronyms count,
+    since English names ("Foreign Ministry") cannot be matched against Vietnamese passages.
+    """
+    # Judge the language without accented words: Vietnamese names in an English sentence carry diacritics.
+    english = detect_language(" ".join(w for w in _WORD.findall(text) if not has_diacritics(w))) == "en"
+    runs: list[list[tuple[str, bool]]] = []
+    last_end = -1
+    for m in _WORD.finditer(text):
+        word = m.group(0)
+        clause_start = m.start() == 0 or bool(_CLAUSE_START.search(text[: m.start()]))
+        if word[0].isupper():
+            joined = runs and last_end >= 0 and text[last_end : m.start()] == " " and not clause_start
+            if joined:
+                runs[-1].append((word, False))
+            else:
+                runs.append([(word, clause_start)])
+            last_end = m.end()
+        else:
+            last_end = -1
+    entities: list[str] = []
+    for run in runs:
+        words = [w for w, _ in run]
+        at_start = run[0][1]
+        if at_start:
+            if fold_accents(words[0]).lower() in _LEADING:
+                words.pop(0)
+            if len(run) == 1:
+                continue
+        if not words:
+            continue
+        name = " ".join(words)
+        if english and not (has_diacritics(name) or any(w.isupper() and len(w) > 1 for w in words)):
+            continue
+        entities.append(name)
+    return entities
+
+
+def facts_in(text: str) -> Facts:
+    return Facts(frozenset(numbers_in(text)), tuple(dict.fromkeys(named_entities(text))))
+
+
+def _contains_entity(entity: str, haystack: str, folded_haystack: str) -> bool:
+    key = _key(entity)
+    if has_diacritics(key):
+        return re.search(rf"(?<!\w){re.escape(key)}(?!\w)", haystack) is not None
+    return re.search(rf"(?<!\w){re.escape(fold_accents(key))}(?!\w)", folded_haystack) is not None
+
+
+@dataclass(frozen=True)
+class Support:
+    """Which facts of a text a set of passages lacks."""
+
+    missing_numbers: tuple[str, ...]
+    missing_entities: tuple[str, ...]
+
+    @property
+    def ok(self) -> bool:
+        return not self.missing_numbers and not self.missing_entities
+
+    def describe(self) -> str:
+        parts = [*(f"số {n}" for n in self.missing_numbers), *self.missing_entities]
+        return ", ".join(parts)
+
+
+def check_support(facts: Facts, passages: Iterable[str]) -> Support:
+    """The facts that appear in none of the passages (numbers compared canonically)."""
+    texts = list(passages)
+    haystack = _key(" \n ".join(texts))
+    folded = fold_accents(haystack)
+    numbers = {n for t in texts for n in numbers_in(t)}
+    return Support(
+        missing_numbers=tuple(sorted(facts.numbers - numbers)),
+        missing_entities=tuple(e for e in facts.entities if not _contains_entity(e, haystack, folded)),
+    )
+
+
+def verify_sentence(sentence: str, cited: Sequence[str]) -> Support:
+    """Does the union of the cited passages state every number and entity of the sentence?"""
+    return check_support(facts_in(sentence), cited)
+
+
+def supporting_sources(question_facts: Facts, articles: dict[str, str]) -> list[str]:
+    """The articles (in the given order) that together hold every fact the question pins, or none.
+
+    Only articles naming one of the question's entities count, so a figure for "Quảng Ninh
+    2019" cannot be pieced together from the Quảng Trị 2019 article. A comparison of two
+    provinces draws on both provinces' articles. A question naming no entity needs one
+    article with all its numbers.
+    """
+    if not question_facts.entities:
+        return [s for s, text in articles.items() if check_support(question_facts, [text]).ok]
+    about = {
+        s: text
+        for s, text in articles.items()
+        if len(check_support(Facts(frozenset(), question_facts.entities), [text]).missing_entities)
+        < len(question_facts.entities)
+    }
+    if not about or not check_support(question_facts, about.values()).ok:
+        return []
+    # Keep the articles that contribute a fact; a lone number does not need every article.
+    return list(about)

@@ -1,0 +1,57 @@
+"""The answer chain with the real embedder and the provisioned Qwen GGUF (runs in make test and CI).
+
+Kept to a handful of questions: each generated answer costs 10-30 s on two cores.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from rag.answer import REFUSAL, Done, Token
+from rag.history import Turn
+from rag.pipeline import Pipeline
+
+pytestmark = pytest.mark.integration
+
+
+def _articles(p: Pipeline) -> dict[str, str]:
+    return {a.source: a.text for a in p.articles()}
+
+
+def test_generative_answer_states_the_figure_with_exact_citations(real_pipeline: Pipeline) -> None:
+    events = list(
+        real_pipeline.ask_stream(
+            "Năm 2021, Bộ Ngoại giao đã hoàn tất kê khai tài sản, thu nhập lần đầu cho bao nhiêu người?"
+        )
+    )
+    answer = events[-1].answer if isinstance(events[-1], Done) else None
+    assert answer is not None and not answer.refused
+    assert any(isinstance(e, Token) for e in events) or answer.fallback
+    assert "1.695" in answer.answer and answer.citations
+    texts = _articles(real_pipeline)
+    for c in answer.citations:
+        assert c.quote == texts[c.source][c.start : c.end]
+        assert f"[{c.n}]" in answer.answer
+
+
+def test_trap_question_is_refused(real_pipeline: Pipeline) -> None:
+    answer = real_pipeline.ask("Trong 6 tháng đầu năm 2019, tỉnh Quảng Ninh đã thu hồi được bao nhiêu tiền sai phạm?")
+    assert answer.refused and answer.answer == REFUSAL["vi"]
+    assert answer.citations  # see also
+
+
+def test_follow_up_is_rewritten_and_answered(real_pipeline: Pipeline) -> None:
+    history = [
+        Turn("user", "Trong 6 tháng đầu năm 2019, Quảng Trị đã tiến hành bao nhiêu cuộc thanh tra kinh tế - xã hội?"),
+        Turn("assistant", "Quảng Trị đã tiến hành 28 cuộc thanh tra kinh tế - xã hội tại 33 đơn vị."),
+    ]
+    answer = real_pipeline.ask("Còn Quảng Ninh thì sao?", history)
+    assert "Quảng Ninh" in answer.standalone_question
+    assert not answer.refused and "84" in answer.answer
+    assert all(c.source.startswith("004_") for c in answer.citations)
+
+
+def test_extractive_mode_quotes_evidence(real_pipeline: Pipeline) -> None:
+    answer = real_pipeline.ask("Quảng Ninh đang duy trì bao nhiêu dịch vụ công trực tuyến mức độ 4?", mode="extractive")
+    assert answer.mode == "extractive" and "1.102" in answer.answer
+    assert answer.timings_ms["first_token"] is None

@@ -1,0 +1,186 @@
+"""The answer chain with fixed LLM outputs, good and bad: refusal, verification, fallback, streaming."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+import pytest
+
+from rag.answer import (
+    DROPPED,
+    EXTRACTIVE_NO_LLM,
+    EXTRACTIVE_UNVERIFIED,
+    REFUSAL,
+    Answer,
+    AnswerChain,
+    Done,
+    Token,
+)
+from rag.config import Settings
+from rag.errors import QueryError
+from rag.history import Turn
+from rag.llm import FakeLLM, LLMUnavailableError, Message
+from rag.retrieval import SearchHit
+from tests.rag.answer_support import BO_NGOAI_GIAO, QUANG_NINH, QUANG_TRI, hit, hits
+
+FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "injection_article.txt"
+CORPUS = hits(("qt.txt", QUANG_TRI), ("qn.txt", QUANG_NINH), ("bng.txt", BO_NGOAI_GIAO))
+QUESTION = "Quảng Trị đã thu hồi được bao nhiêu tiền qua thanh tra?"
+
+
+def chain(llm: FakeLLM | None = None, found: Sequence[SearchHit] = CORPUS, failing: bool = False) -> AnswerChain:
+    def factory() -> FakeLLM:
+        if failing:
+            raise LLMUnavailableError("Không nạp được mô hình x.gguf")
+        return llm or FakeLLM()
+
+    return AnswerChain(Settings(), lambda q: list(found), factory)
+
+
+def evidence_number(answer_chain: AnswerChain, needle: str) -> int:
+    """The [n] the prompt gives the evidence sentence containing `needle`."""
+    probe = FakeLLM(["KHÔNG TÌM THẤY"])
+    AnswerChain(Settings(), answer_chain._search, lambda: probe).invoke(QUESTION)
+    for line in probe.calls[0][1]["content"].splitlines():
+        if needle in line:
+            return int(line[1 : line.index("]")])
+    raise AssertionError(f"{needle!r} not in the prompt")
+
+
+N = evidence_number(chain(), "1 tỷ 266 triệu")
+
+
+@pytest.mark.parametrize(
+    ("reply", "refused", "fallback", "shown"),
+    [
+        # good: cited, supported
+        (f"Quảng Trị đã thu hồi được 1 tỷ 266 triệu đồng [{N}].", False, None, "1 tỷ 266 triệu đồng [1]"),
+        # missing marker: aligned to the sentence stating the same facts
+        ("Quảng Trị đã thu hồi được 1 tỷ 266 triệu đồng.", False, None, "1 tỷ 266 triệu đồng [1]"),
+        # invented number: dropped, the evidence is quoted instead
+        (f"Quảng Trị đã thu hồi được 2 tỷ 500 triệu đồng [{N}].", False, EXTRACTIVE_UNVERIFIED, "1 tỷ 266 triệu"),
+        # out-of-range marker and no support: never shown as the answer
+        ("Quảng Trị đã thu hồi được 7 tỷ đồng [9].", False, EXTRACTIVE_UNVERIFIED, "1 tỷ 266 triệu"),
+        # one good sentence, one with another province's name: the bad one is dropped
+        (
+            f"Quảng Trị đã thu hồi được 1 tỷ 266 triệu đồng [{N}]. Quảng Ninh thu hồi 1 tỷ 266 triệu đồng [{N}].",
+            False,
+            DROPPED,
+            "1 tỷ 266 triệu đồng [1]",
+        ),
+        # the model says it does not know
+        ("KHÔNG TÌM THẤY", True, None, REFUSAL["vi"]),
+    ],
+)
+def test_generated_answers_are_verified(reply: str, refused: bool, fallback: str | None, shown: str) -> None:
+    answer = chain(FakeLLM([reply])).invoke(QUESTION)
+    assert answer.refused is refused
+    assert answer.fallback == fallback
+    assert shown in answer.answer
+    assert "Quảng Ninh" not in answer.answer and "7 tỷ" not in answer.answer and "[9]" not in answer.answer
+    if not refused:
+        assert answer.citations and all(f"[{c.n}]" in answer.answer for c in answer.citations)
+        articles = {h.chunk.source: h.article.text for h in CORPUS}
+        assert all(c.quote == articles[c.source][c.start : c.end] for c in answer.citations)
+
+
+@pytest.mark.parametrize(
+    ("question", "language"),
+    [
+        ("Trong 6 tháng đầu năm 2019, tỉnh Quảng Ninh đã thu hồi được bao nhiêu tiền?", "vi"),  # trap
+        ("Thời tiết Hà Nội cuối tuần này thế nào?", "vi"),  # out of domain
+        ("Năm 2025 Bộ Ngoại giao xác minh bao nhiêu trường hợp?", "vi"),  # in domain, absent
+        ("How much money did Quảng Ninh recover in 2019?", "en"),
+    ],
+)
+def test_refusals_never_reach_the_llm(question: str, language: str) -> None:
+    llm = FakeLLM(["Quảng Ninh thu hồi 1 tỷ 266 triệu đồng [1]."])
+    answer = chain(llm).invoke(question)
+    assert answer.refused and answer.answer == REFUSAL[language]  # type: ignore[index]
+    assert llm.calls == []
+    assert answer.citations  # "see also": the closest passages
+    assert answer.timings_ms["first_token"] is None
+
+
+def test_restating_the_question_is_not_an_answer() -> None:
+    answer = chain(FakeLLM(["Quảng Trị đã thu hồi được tiền qua thanh tra."])).invoke(QUESTION)
+    assert answer.fallback == EXTRACTIVE_UNVERIFIED or answer.refused
+
+
+def test_llm_that_fails_to_load_falls_back_to_extractive() -> None:
+    answer = chain(failing=True).invoke(QUESTION)
+    assert (answer.mode, answer.fallback, answer.refused) == ("extractive", EXTRACTIVE_NO_LLM, False)
+    assert "1 tỷ 266 triệu" in answer.answer
+    assert any("x.gguf" in n for n in answer.notes)
+
+
+def test_extractive_mode_uses_no_llm() -> None:
+    llm = FakeLLM()
+    answer = chain(llm).invoke(QUESTION, mode="extractive")
+    assert answer.mode == "extractive" and llm.calls == []
+    assert "1 tỷ 266 triệu" in answer.answer and answer.citations[0].n == 1
+
+
+def test_stream_yields_tokens_then_the_verified_answer() -> None:
+    events = list(chain(FakeLLM([f"Quảng Trị đã thu hồi được 1 tỷ 266 triệu đồng [{N}]."])).stream(QUESTION))
+    tokens = [e.text for e in events if isinstance(e, Token)]
+    assert len(tokens) > 3 and isinstance(events[-1], Done)
+    assert "".join(tokens).startswith("Quảng Trị đã thu hồi")
+    assert events[-1].answer.timings_ms["first_token"] is not None
+
+
+def test_json_matches_the_schema() -> None:
+    answer: Answer = chain().invoke(QUESTION)
+    data = answer.to_json()
+    assert list(data) == [
+        "question",
+        "standalone_question",
+        "answer",
+        "refused",
+        "mode",
+        "fallback",
+        "citations",
+        "timings_ms",
+    ]
+    assert set(data["timings_ms"]) == {"retrieval", "first_token", "total"}
+    assert isinstance(data["citations"][0]["n"], int)
+
+
+def test_english_question_gets_an_english_prompt() -> None:
+    llm = FakeLLM(["Quảng Trị recovered 1 tỷ 266 triệu đồng."])
+    answer = chain(llm).invoke("How much money did Quảng Trị recover after inspections in 2019?")
+    assert "Answer in English" in llm.calls[0][1]["content"]
+    assert not answer.refused and answer.answer.startswith("Quảng Trị recovered") and answer.citations
+
+
+def test_follow_up_is_condensed_before_retrieval() -> None:
+    seen: list[str] = []
+
+    def search(q: str) -> list[SearchHit]:
+        seen.append(q)
+        return list(CORPUS)
+
+    history = [Turn("user", "Trong 6 tháng đầu năm 2019, Quảng Trị đã tiến hành bao nhiêu cuộc thanh tra?")]
+    answer = AnswerChain(Settings(), search, lambda: FakeLLM()).invoke("Còn Quảng Ninh thì sao?", history)
+    assert seen == [answer.standalone_question]
+    assert "Quảng Ninh" in answer.standalone_question and "thanh tra" in answer.standalone_question
+
+
+def obedient(messages: Sequence[Message]) -> str:
+    """A model that follows any instruction it sees, like a weak model might."""
+    return "HACKED" if "HACKED" in messages[-1]["content"] else "Năm 2022, Quảng Bình đã tiến hành 42 cuộc thanh tra."
+
+
+def test_prompt_injection_in_an_article_changes_nothing() -> None:
+    text = FIXTURE.read_text(encoding="utf-8")
+    llm = FakeLLM(obedient)
+    answer = chain(llm, [hit("inj.txt", text)]).invoke("Năm 2022 Quảng Bình tiến hành bao nhiêu cuộc thanh tra?")
+    assert "HACKED" not in llm.calls[0][1]["content"]
+    assert "HACKED" not in answer.answer and "42 cuộc" in answer.answer
+
+
+@pytest.mark.parametrize("question", ["", "   ", "x" * 5000])
+def test_bad_questions_get_a_clear_message(question: str) -> None:
+    with pytest.raises(QueryError):
+        chain().invoke(question)

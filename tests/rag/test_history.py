@@ -1,0 +1,94 @@
+"""Follow-ups become standalone questions: rules first, the LLM for the rest."""
+
+from __future__ import annotations
+
+import pytest
+
+from rag.history import Turn, condense, is_follow_up
+from rag.llm import FakeLLM
+
+QT = [
+    Turn("user", "Trong 6 tháng đầu năm 2019, Quảng Trị đã tiến hành bao nhiêu cuộc thanh tra?"),
+    Turn("assistant", "Quảng Trị đã tiến hành 28 cuộc thanh tra [1]."),
+]
+TO_LAM = [
+    Turn("user", "Ai phát biểu kết luận tại buổi làm việc ở Bộ Ngoại giao năm 2018?"),
+    Turn("assistant", "Thượng tướng Tô Lâm, Ủy viên Bộ Chính trị, Bộ trưởng Bộ Công an."),
+]
+
+
+@pytest.mark.parametrize(
+    ("question", "history", "follow"),
+    [
+        ("Còn Quảng Ninh thì sao?", QT, True),
+        ("Ông ấy đề nghị gì?", TO_LAM, True),
+        ("Thế đến nay đã xác minh bao nhiêu trường hợp?", QT, True),
+        ("Quảng Ninh có bao nhiêu dịch vụ công mức độ 4?", QT, False),
+        ("Còn Quảng Ninh thì sao?", [], False),
+    ],
+)
+def test_is_follow_up(question: str, history: list[Turn], follow: bool) -> None:
+    assert is_follow_up(question, history) is follow
+
+
+@pytest.mark.parametrize(
+    ("question", "history", "standalone", "pinned", "method"),
+    [
+        (
+            "Còn Quảng Ninh thì sao?",
+            QT,
+            "Trong 6 tháng đầu năm 2019, Quảng Ninh đã tiến hành bao nhiêu cuộc thanh tra?",
+            "Quảng Ninh",
+            "rule",
+        ),
+        (
+            "What about Quảng Ninh?",
+            QT,
+            "Trong 6 tháng đầu năm 2019, Quảng Ninh đã tiến hành bao nhiêu cuộc thanh tra?",
+            "Quảng Ninh",
+            "rule",
+        ),
+        (
+            "Ông ấy đề nghị tham gia công ước nào?",
+            TO_LAM,
+            "Ông Tô Lâm đề nghị tham gia công ước nào?",
+            "Ông Tô Lâm đề nghị tham gia công ước nào?",
+            "rule",
+        ),
+        ("Quảng Ninh có bao nhiêu TTHC?", QT, "Quảng Ninh có bao nhiêu TTHC?", "Quảng Ninh có bao nhiêu TTHC?", "none"),
+        (
+            "Thế đã thu hồi bao nhiêu?",
+            QT,
+            "Thế đã thu hồi bao nhiêu? (Trong 6 tháng đầu năm 2019, Quảng Trị đã tiến hành bao nhiêu cuộc thanh tra?)",
+            "Thế đã thu hồi bao nhiêu?",
+            "context",
+        ),
+    ],
+)
+def test_condense_rules(question: str, history: list[Turn], standalone: str, pinned: str, method: str) -> None:
+    got = condense(question, history)
+    assert (got.question, got.pinned, got.method) == (standalone, pinned, method)
+
+
+@pytest.mark.parametrize(
+    ("reply", "method", "standalone"),
+    [
+        ("Quảng Trị đã thu hồi bao nhiêu tiền năm 2019?", "llm", "Quảng Trị đã thu hồi bao nhiêu tiền năm 2019?"),
+        ("", "context", None),  # empty rewrite: not trusted
+        ("Quảng Trị thu hồi 1 tỷ [1].", "context", None),  # an answer, not a question
+    ],
+)
+def test_condense_with_llm(reply: str, method: str, standalone: str | None) -> None:
+    llm = FakeLLM([reply])
+    got = condense("Thế đã thu hồi bao nhiêu?", QT, llm=llm)
+    assert got.method == method
+    assert got.pinned == "Thế đã thu hồi bao nhiêu?"
+    if standalone:
+        assert got.question == standalone
+    assert "Người dùng: Trong 6 tháng" in llm.calls[0][1]["content"]
+
+
+def test_condense_limits_history_turns() -> None:
+    old = [Turn("user", "Bộ Ngoại giao năm 2018 nhận bao nhiêu đơn?"), Turn("assistant", "111 đơn [1].")]
+    got = condense("Thế đã thu hồi bao nhiêu?", old + QT, max_turns=1)
+    assert "Bộ Ngoại giao" not in got.question

@@ -1,0 +1,69 @@
+"""Numbers and names in an answer must appear in what it cites; questions must pin facts the articles hold."""
+
+from __future__ import annotations
+
+import pytest
+
+from rag.verification import facts_in, named_entities, supporting_sources, verify_sentence
+
+
+@pytest.mark.parametrize(
+    ("text", "entities"),
+    [
+        ("Quảng Ninh đã triển khai 84 cuộc thanh tra.", ["Quảng Ninh"]),
+        ("Năm 2021, Bộ Ngoại giao đã kê khai.", ["Bộ Ngoại"]),
+        ("Theo Bộ trưởng Bùi Thanh Sơn, tỉnh Quảng Trị làm tốt.", ["Bộ", "Bùi Thanh Sơn", "Quảng Trị"]),
+        ("Trong 6 tháng, tỉnh thu hồi tiền.", []),
+        ("Ông Tô Lâm đề nghị thực hiện UNCAC.", ["Tô Lâm", "UNCAC"]),
+        ("The Foreign Ministry verified 26 cases in Quảng Trị.", ["Quảng Trị"]),
+        ("Bo Ngoai giao da xac minh.", ["Bo Ngoai"]),
+    ],
+)
+def test_named_entities(text: str, entities: list[str]) -> None:
+    assert named_entities(text) == entities
+
+
+PASSAGE = "Năm 2021, Bộ Ngoại giao đã hoàn thành kê khai lần đầu đối với 1.695 trường hợp, đạt 98,5%."
+
+
+@pytest.mark.parametrize(
+    ("sentence", "ok", "missing"),
+    [
+        ("Bộ Ngoại giao kê khai cho 1.695 trường hợp.", True, ""),
+        ("Bộ Ngoại giao kê khai cho 1,695 trường hợp.", True, ""),  # English thousands separator
+        ("Có 1695 trường hợp.", True, ""),
+        ("Tỷ lệ đạt 98.5%.", True, ""),
+        ("Có 1.696 trường hợp.", False, "số 1696"),  # invented number
+        ("Năm 2019 có 1.695 trường hợp.", False, "số 2019"),  # wrong year
+        ("Quảng Ninh kê khai 1.695 trường hợp.", False, "Quảng Ninh"),  # another entity's figure
+        ("Bộ trưởng Bùi Thanh Sơn cho biết.", False, "Bùi Thanh Sơn"),
+    ],
+)
+def test_verify_sentence(sentence: str, ok: bool, missing: str) -> None:
+    support = verify_sentence(sentence, [PASSAGE])
+    assert support.ok is ok
+    assert support.describe() == missing
+
+
+ARTICLES = {
+    "qt.txt": "Quảng Trị: 6 tháng đầu năm 2019 thu hồi 1 tỷ 266 triệu đồng.",
+    "qn.txt": "Quảng Ninh: 6 tháng đầu năm 2021 triển khai 84 cuộc thanh tra.",
+    "bng.txt": "Bộ Ngoại giao năm 2018 nhận 111 đơn. Năm 2024 xác minh 13 trường hợp.",
+}
+
+
+@pytest.mark.parametrize(
+    ("question", "sources"),
+    [
+        ("6 tháng đầu năm 2019, Quảng Trị thu hồi bao nhiêu tiền?", ["qt.txt"]),
+        # The trap: Quảng Ninh's figure for 2019 exists only as Quảng Trị's.
+        ("Trong 6 tháng đầu năm 2019, tỉnh Quảng Ninh đã thu hồi được bao nhiêu tiền?", []),
+        ("How much did Quảng Trị recover in 2018?", []),
+        ("Quảng Trị (2019) và Quảng Ninh (2021) tỉnh nào thanh tra nhiều hơn?", ["qt.txt", "qn.txt"]),
+        ("Thời tiết Hà Nội thế nào?", []),
+        ("Năm 2025 có bao nhiêu trường hợp?", []),
+        ("Có bao nhiêu đơn năm 2018?", ["bng.txt"]),
+    ],
+)
+def test_supporting_sources(question: str, sources: list[str]) -> None:
+    assert supporting_sources(facts_in(question), ARTICLES) == sources
