@@ -2,27 +2,20 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from rag.config import load_settings
 from rag.pipeline import Pipeline
 from tests.conftest import ARTICLES
 
 pytestmark = pytest.mark.integration
 
 
-@pytest.fixture(scope="module")
-def real(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Pipeline]:
-    base = load_settings(None)
-    index_dir = tmp_path_factory.mktemp("real-index")
-    settings = base.model_copy(update={"paths": base.paths.model_copy(update={"index_dir": index_dir})})
-    pipeline = Pipeline(settings)
-    report = pipeline.ingest([ARTICLES])
-    assert len(report.added) == 5
-    yield pipeline
+@pytest.fixture
+def real(real_pipeline: Pipeline) -> Pipeline:
+    """The session's real pipeline (tests/integration/conftest.py): one index build per run."""
+    return real_pipeline
 
 
 @pytest.mark.parametrize(
