@@ -9,7 +9,7 @@ export TOKENIZERS_PARALLELISM := false
 # A portable llama.cpp build, so the wheel pip caches suits any machine of this kind.
 export CMAKE_ARGS ?= -DGGML_NATIVE=OFF
 
-.PHONY: setup deps models index run serve test test-fast lint bench clean
+.PHONY: setup deps models index browser run serve test test-fast lint bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -36,11 +36,15 @@ run: setup
 
 serve: run
 
+# Debian's Chromium for the browser tests; Playwright never downloads a browser of its own.
+browser:
+	@command -v chromium >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
+
 lint: deps
 	$(BIN)/ruff check rag embeddings ui eval tests
 	$(BIN)/mypy
 
-test: setup lint
+test: setup lint browser
 	$(BIN)/python -m pytest
 
 test-fast: deps
