@@ -99,6 +99,29 @@ def detect_language(text: str) -> Language:
     return "en" if en >= 2 and en > vi + accented // 2 else "vi"
 
 
+MetadataIntent = Literal["author", "date"]
+# Folded, lower-case cues of a question about who wrote an article or when it appeared.
+_AUTHOR_CUES = re.compile(
+    r"\b(tac gia|ai viet|nguoi viet|viet boi|phong vien nao|but danh|who wrote|author|written by|byline)\b"
+    # "by whom" only counts when the question is about the article itself.
+    r"|\bbai (viet |bao )?\b.{0,80}\b(do ai|ai thuc hien)\b"
+)
+_DATE_CUES = re.compile(
+    r"\b(dang (vao |vao luc |luc |khi )?(ngay|luc|khi) nao|ngay dang|dang ngay|xuat ban|dang tai|"
+    r"published|publication date|posted|date of the article)\b"
+)
+
+
+def metadata_intent(text: str) -> MetadataIntent | None:
+    """'author' or 'date' when the question asks who wrote an article or when it was published."""
+    folded = fold_accents(text).lower()
+    if _AUTHOR_CUES.search(folded):
+        return "author"
+    if _DATE_CUES.search(folded):
+        return "date"
+    return None
+
+
 def _ngrams(words: list[str], n: int) -> Iterable[tuple[int, tuple[str, ...]]]:
     for i in range(len(words) - n + 1):
         yield i, tuple(words[i : i + n])

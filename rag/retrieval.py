@@ -14,7 +14,7 @@ from langchain_core.retrievers import BaseRetriever
 from embeddings.base import Embedder
 from rag.config import RetrievalSettings, Settings
 from rag.errors import QueryError
-from rag.language import DiacriticRestorer, Language, detect_language
+from rag.language import DiacriticRestorer, Language, MetadataIntent, detect_language, metadata_intent
 from rag.lexical import BM25Index, tokenize
 from rag.store import ArticleRecord, ChunkRecord, IndexData
 from rag.text import has_diacritics, normalize
@@ -78,6 +78,7 @@ class SearchEngine:
         self._sentence_start = self._sentence_end - counts
         self._bm25 = BM25Index([c.tokens for c in index.chunks])
         self._restorer = DiacriticRestorer(a.text for a in index.articles.values())
+        self._metadata_rows = _metadata_rows(index)
 
     def prepare(self, query: str) -> tuple[str, Language]:
         """The query as the retrievers should see it, and its language."""
@@ -124,11 +125,47 @@ class SearchEngine:
                 ([i for i, _ in self.bm25_ranking(query, n)], bm25_weight),
             ]
             ranked = fuse(rankings, self._cfg.rrf_k)
+        intent = metadata_intent(query)
+        if intent:
+            ranked = promote(ranked, self._metadata_rows[intent], [c.source for c in self.index.chunks])
         hits = []
         for rank, (row, score) in enumerate(ranked[:k], start=1):
             chunk = self.index.chunks[row]
             hits.append(SearchHit(rank, score, chunk, self.index.articles[chunk.source]))
         return hits
+
+
+def _metadata_rows(index: IndexData) -> dict[MetadataIntent, dict[str, int]]:
+    """Per article, the chunk holding its byline and the one holding its dateline."""
+    rows: dict[MetadataIntent, dict[str, int]] = {"author": {}, "date": {}}
+    for row, chunk in enumerate(index.chunks):
+        article = index.articles[chunk.source]
+        if article.author and article.author in chunk.text:
+            rows["author"][chunk.source] = row  # the last one: bylines close an article
+        if article.date and chunk.source not in rows["date"]:
+            day, month, year = article.date[8:], article.date[5:7], article.date[:4]
+            if f"{day}/{month}/{year}" in chunk.text:
+                rows["date"][chunk.source] = row
+    return rows
+
+
+def promote(ranked: list[tuple[int, float]], rows: dict[str, int], sources: list[str]) -> list[tuple[int, float]]:
+    """Put each article's byline/dateline chunk where that article first ranks.
+
+    "Who wrote the article about X?" is found by X, but answered by the chunk with the
+    byline, which shares no words with X.
+    """
+    out: list[tuple[int, float]] = []
+    placed: set[int] = set()
+    for row, score in ranked:
+        special = rows.get(sources[row])
+        if special is not None and special not in placed:
+            out.append((special, score))
+            placed.add(special)
+        if row not in placed:
+            out.append((row, score))
+            placed.add(row)
+    return out
 
 
 def hit_to_document(hit: SearchHit) -> Document:

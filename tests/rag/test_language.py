@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from rag.language import DiacriticRestorer, detect_language
+from rag.language import DiacriticRestorer, detect_language, metadata_intent
 
 CORPUS = [
     "Bộ Ngoại giao đã hoàn thành kê khai tài sản, thu nhập lần đầu.",
@@ -46,3 +46,21 @@ def test_detect_language(text: str, language: str) -> None:
 )
 def test_restore(query: str, restored: str) -> None:
     assert DiacriticRestorer(CORPUS).restore(query) == restored
+
+
+@pytest.mark.parametrize(
+    ("question", "intent"),
+    [
+        ("Ai là tác giả bài viết về Quảng Ninh?", "author"),
+        ("Bài viết về Quảng Trị do ai thực hiện?", "author"),
+        ("Who wrote the article about the Foreign Ministry?", "author"),
+        ("tac gia bai viet la ai", "author"),
+        ("Bài viết được đăng vào ngày nào?", "date"),
+        ("When was the Quảng Ninh article published?", "date"),
+        ("Hội nghị do ai chủ trì?", None),  # "by whom", but not about the article
+        ("Ai thực hiện kế hoạch thanh tra?", None),
+        ("Quảng Trị thu hồi bao nhiêu tiền?", None),
+    ],
+)
+def test_metadata_intent(question: str, intent: str | None) -> None:
+    assert metadata_intent(question) == intent

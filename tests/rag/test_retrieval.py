@@ -9,7 +9,7 @@ import pytest
 from rag.config import Settings
 from rag.errors import QueryError
 from rag.pipeline import Pipeline
-from rag.retrieval import fuse, validate_query
+from rag.retrieval import fuse, promote, validate_query
 from tests.conftest import make_settings
 
 
@@ -94,3 +94,25 @@ def test_empty_index_returns_nothing(tmp_path: Path) -> None:
     p = Pipeline(settings)
     p.ingest([empty])
     assert p.search("tham nhũng") == []
+
+
+@pytest.mark.parametrize(
+    ("ranked", "rows", "expected"),
+    [
+        # The byline chunk (5) of article "a" takes the place where "a" first ranks.
+        ([(1, 0.9), (2, 0.8), (5, 0.1)], {"a": 5}, [5, 1, 2]),
+        # Not among the candidates at all: still brought in.
+        ([(3, 0.9), (1, 0.8)], {"a": 5}, [3, 5, 1]),
+        # An article without a byline is left alone.
+        ([(3, 0.9), (4, 0.8)], {"a": 5}, [3, 4]),
+        ([], {"a": 5}, []),
+    ],
+)
+def test_promote_metadata_chunk(ranked: list[tuple[int, float]], rows: dict[str, int], expected: list[int]) -> None:
+    sources = ["a", "a", "a", "b", "b", "a"]
+    assert [r for r, _ in promote(ranked, rows, sources)] == expected
+
+
+def test_author_question_gets_the_byline_chunk(pipeline: Pipeline) -> None:
+    hit = pipeline.search("Ai là tác giả bài viết về Quảng Ninh nêu cao trách nhiệm người đứng đầu?", 1)[0]
+    assert "Nguyễn Huế" in hit.chunk.text
