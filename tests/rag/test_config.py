@@ -37,7 +37,7 @@ def write_toml(tmp_path: Path, text: str) -> Path:
         (lambda s: s.retrieval.k, 5),
         (lambda s: s.vector_store.mode, "faiss"),
         (lambda s: s.ingest.max_file_bytes, 20 * 1024 * 1024),
-        (lambda s: s.ingest.suffixes, (".txt", ".md", ".html", ".htm")),
+        (lambda s: s.ingest.suffixes, (".txt", ".md", ".html", ".htm", ".pdf", ".docx")),
         (lambda s: s.query.max_chars, 2000),
     ],
 )
