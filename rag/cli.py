@@ -74,6 +74,8 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     finally:
         if bar:
             bar.close()
+    if report.rebuilt_because:
+        print(f"Đã xây lại chỉ mục: {report.rebuilt_because}", file=sys.stderr)
     for _source, reason in report.skipped:
         print(f"Bỏ qua: {reason}", file=sys.stderr)
     print(

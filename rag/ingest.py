@@ -13,7 +13,7 @@ from embeddings.base import Embedder
 from rag.chunking import chunk_text
 from rag.cleaning import clean_article
 from rag.config import Settings
-from rag.errors import IndexCorruptError, LoadError, RagError
+from rag.errors import IndexCorruptError, IndexMismatchError, LoadError, RagError
 from rag.lexical import tokenize
 from rag.loaders import LoadedFile, discover, load_file
 from rag.store import (
@@ -41,10 +41,11 @@ class IngestReport:
     skipped: list[tuple[str, str]] = field(default_factory=list)  # (source, reason)
     chunks_embedded: int = 0
     seconds: float = 0.0
+    rebuilt_because: str | None = None  # set when --sync replaced a stale or damaged index
 
     @property
     def changed(self) -> bool:
-        return bool(self.added or self.updated or self.removed)
+        return bool(self.added or self.updated or self.removed or self.rebuilt_because)
 
 
 def expected_manifest(settings: Settings, embedder: Embedder) -> Manifest:
@@ -105,11 +106,19 @@ def _empty(manifest: Manifest) -> IndexData:
     return IndexData(manifest, {}, [], none, none)
 
 
-def _current(index_dir: Path, manifest: Manifest, rebuild: bool) -> IndexData:
+def _current(index_dir: Path, manifest: Manifest, rebuild: bool, sync: bool, report: IngestReport) -> IndexData:
+    """The index to update. With `sync` the given folders are the whole corpus, so an index
+    that is stale (other settings or version) or damaged is rebuilt from them instead."""
     if rebuild or not index_exists(index_dir):
         return _empty(manifest)
-    index = load_index(index_dir)
-    check_compatible(index, manifest)
+    try:
+        index = load_index(index_dir)
+        check_compatible(index, manifest)
+    except (IndexMismatchError, IndexCorruptError) as exc:
+        if not sync:
+            raise
+        report.rebuilt_because = str(exc)
+        return _empty(manifest)
     return index
 
 
@@ -157,7 +166,7 @@ def ingest(
     manifest = expected_manifest(settings, embedder)
     with write_lock(index_dir):
         try:
-            base = _current(index_dir, manifest, rebuild)
+            base = _current(index_dir, manifest, rebuild, sync, report)
         except IndexCorruptError as exc:
             raise RagError(f"{exc} (hoặc dùng --rebuild để xây lại)") from exc
         hashes = {a.content_hash: s for s, a in base.articles.items()}

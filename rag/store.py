@@ -156,7 +156,14 @@ def load_index(index_dir: Path) -> IndexData:
         raise IndexMissingError(f"Chưa có chỉ mục tại {index_dir}. Chạy: rag ingest data/articles")
     try:
         folder = index_dir / pointer.read_text(encoding="utf-8").strip()
-        manifest = Manifest(**json.loads((folder / "manifest.json").read_text(encoding="utf-8")))
+        raw_manifest: dict[str, Any] = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+        versions = (raw_manifest.get("format_version"), raw_manifest.get("pipeline_version"))
+        if versions != (FORMAT_VERSION, PIPELINE_VERSION):
+            raise IndexMismatchError(
+                f"Chỉ mục tại {index_dir} được xây bằng phiên bản cũ (format/pipeline {versions}, "
+                f"cần {(FORMAT_VERSION, PIPELINE_VERSION)}). {REBUILD_HINT}"
+            )
+        manifest = Manifest(**raw_manifest)
         raw_articles: dict[str, Any] = json.loads((folder / "articles.json").read_text(encoding="utf-8"))
         articles = {s: ArticleRecord(**a) for s, a in raw_articles.items()}
         with open(folder / "chunks.jsonl", encoding="utf-8") as fh:

@@ -193,3 +193,20 @@ def test_index_built_with_other_settings_is_refused(tmp_path: Path, corpus: Path
     with pytest.raises(IndexMismatchError, match="chunk_size"):
         ingest(other, embedder(other), [corpus])
     assert ingest(other, embedder(other), [corpus], rebuild=True).added
+
+
+def test_sync_rebuilds_an_index_of_another_version_or_settings(tmp_path: Path, corpus: Path) -> None:
+    settings = make_settings(tmp_path)
+    ingest(settings, embedder(settings), [corpus])
+    index_dir = settings.paths.index_dir
+    manifest = index_dir / (index_dir / "CURRENT").read_text() / "manifest.json"
+    manifest.write_text(manifest.read_text().replace('"pipeline_version": 2', '"pipeline_version": 1'))
+    with pytest.raises(IndexMismatchError, match="phiên bản cũ"):
+        load_index(index_dir)
+    with pytest.raises(IndexMismatchError):
+        ingest(settings, embedder(settings), [corpus])  # without --sync nothing is replaced silently
+    report = ingest(settings, embedder(settings), [corpus], sync=True)
+    assert report.rebuilt_because and "phiên bản cũ" in report.rebuilt_because
+    assert len(report.added) == 5 and load_index(index_dir).chunks
+    other = make_settings(tmp_path, RAG_CHUNKING__SIZE="700")
+    assert ingest(other, embedder(other), [corpus], sync=True).rebuilt_because
