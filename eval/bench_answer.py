@@ -48,8 +48,8 @@ def correct(q: Question, a: Answer) -> bool:
     return contains_all(a.answer, q.must_include)
 
 
-def citation_checks(a: Answer) -> list[tuple[int, bool]]:
-    """(n, quote states the sentence's facts) for every marker of a non-refused answer."""
+def citation_checks(a: Answer) -> list[tuple[int, bool, str]]:
+    """(n, quote states the sentence's facts, sentence) for every marker of a non-refused answer."""
     if a.refused:
         return []
     quotes = {c.n: c.quote for c in a.citations}
@@ -58,7 +58,7 @@ def citation_checks(a: Answer) -> list[tuple[int, bool]]:
         raw = a.answer[span.start : span.end]
         facts = facts_in(strip_markers(raw))
         for n in parse_markers(raw):
-            checks.append((n, n in quotes and check_support(facts, [quotes[n]]).ok))
+            checks.append((n, n in quotes and check_support(facts, [quotes[n]]).ok, raw))
     return checks
 
 
@@ -92,7 +92,7 @@ def bench(pipeline: Pipeline, questions: list[Question], mode: AnswerMode, verbo
                 "ok": ok,
                 "answer": a.to_json(),
                 "notes": list(a.notes),
-                "bad_citations": [n for n, good in checks if not good],
+                "bad_citations": [f"[{n}] {sentence}" for n, good, sentence in checks if not good],
                 "citations_checked": len(checks),
             }
         )
@@ -122,6 +122,7 @@ def bench(pipeline: Pipeline, questions: list[Question], mode: AnswerMode, verbo
             for f in sorted({r["answer"]["fallback"] for r in rows if r["answer"]["fallback"]})
         },
         "p50_ms": {"first_token": p50(firsts), "full_answer": p50(fulls), "total": p50(totals)},
+        "bad_citation_list": [{"id": r["id"], "bad": r["bad_citations"]} for r in rows if r["bad_citations"]],
         "failures": [
             {"id": r["id"], "kind": r["kind"], "answer": r["answer"]["answer"][:200], "notes": r["notes"]}
             for r in rows
@@ -175,6 +176,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"  citation precision: {r['citation_precision']}  (bad citations: {r['bad_citations']})")
         print(f"  fallbacks: {r['fallbacks']}")
         print(f"  p50 ms: {r['p50_ms']}")
+        for b in r["bad_citation_list"]:
+            print(f"  BAD CITATION {b['id']}: {b['bad']}")
         for f in r["failures"]:
             print(f"  FAIL {f['id']} ({f['kind']}): {f['answer']!r}")
     if args.json:

@@ -12,6 +12,7 @@ Trust rules:
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -27,7 +28,7 @@ from rag.language import Language, detect_language
 from rag.llm import LLM, LLMUnavailableError, Message
 from rag.prompts import render as render_prompt
 from rag.retrieval import SearchHit, validate_query
-from rag.text import fold_accents
+from rag.text import fold_accents, numbers_in
 from rag.verification import Facts, check_support, facts_in, supporting_sources
 
 AnswerMode = Literal["generative", "extractive"]
@@ -36,6 +37,8 @@ REFUSAL: dict[Language, str] = {
     "en": "This information was not found in the available articles.",
 }
 _EXTRACTIVE_LEAD: dict[Language, str] = {"vi": "Theo các bài báo:", "en": "From the articles (in Vietnamese):"}
+# Questions asking for a quantity (folded, lower case): their answer must state a number.
+_ASKS_QUANTITY = re.compile(r"\bbao nhieu\b|\bmay (nguoi|vu|cuoc|truong hop|lan|don)\b|\bhow (many|much)\b")
 # The model's own "not in the excerpts" reply (folded, lower case).
 _MODEL_REFUSALS = ("khong tim thay", "not found", "khong co thong tin", "no information")
 # Below this share of the question's content words in the evidence, Vietnamese questions are refused.
@@ -43,6 +46,10 @@ MIN_COVERAGE = 0.4
 # An unverifiable model answer falls back to quoting only when the best sentence covers this much.
 STRONG_COVERAGE = 0.4
 SEE_ALSO = 3
+# Extractive answers quote at most this many sentences, those scoring within the margin of the
+# best (evidence scores are dominated by 100 x dense similarity: 5 points ~ 0.05 similarity).
+EXTRACTIVE_SENTENCES = 3
+EXTRACTIVE_MARGIN = 5.0
 # Fallback reasons reported in Answer.fallback.
 DROPPED = "dropped_unverified_sentences"
 EXTRACTIVE_UNVERIFIED = "extractive_unverified_answer"
@@ -118,6 +125,45 @@ def _ms(since: float) -> float:
 def model_refused(text: str) -> bool:
     folded = fold_accents(text).lower()
     return any(phrase in folded for phrase in _MODEL_REFUSALS)
+
+
+def extractive_pick(evidence: Sequence[Evidence], per_source: bool = False) -> list[Evidence]:
+    """The sentences an extractive answer quotes, in article order (at most EXTRACTIVE_SENTENCES).
+
+    The best evidence sentence, the other pieces of it when it was cut, runners-up scoring
+    within the margin, and, for a question pinning two entities or years (a comparison),
+    the best sentence of each article first.
+    """
+    if not evidence:
+        return []
+    top = evidence[0]
+    picked = [top]
+    if per_source:
+        seen = {top.source}
+        for e in evidence[1:]:
+            if e.source not in seen:
+                seen.add(e.source)
+                picked.append(e)
+    picked += [e for e in evidence[1:] if e.sentence == top.sentence]
+    picked += [e for e in evidence[1:] if e.score >= top.score - EXTRACTIVE_MARGIN]
+    chosen = list(dict.fromkeys(picked))[:EXTRACTIVE_SENTENCES]
+    return sorted(chosen, key=lambda e: (e.source, e.start))
+
+
+def states_quantity(question: str, best: Sequence[Evidence]) -> bool:
+    """False when the question asks "how many" and no best sentence states a number it does not."""
+    if _ASKS_QUANTITY.search(fold_accents(question).lower()) is None:
+        return True
+    asked = set(numbers_in(question))
+    return any(set(numbers_in(e.text)) - asked for e in best)
+
+
+def as_quote(text: str) -> str:
+    """One evidence sentence on one line, ending like a sentence ("…" when it was cut)."""
+    text = " ".join(text.split())
+    if text and text[-1] in ".!?…":
+        return text
+    return text.rstrip(",;:") + ("…" if text[-1] in ",;:" else ".")
 
 
 def number_evidence(evidence: Sequence[Evidence]) -> str:
@@ -292,7 +338,13 @@ class AnswerChain:
             cover = coverage(state.standalone, " ".join(e.text for e in state.evidence))
             if cover < MIN_COVERAGE:
                 state.refusal_reason = f"bằng chứng chỉ khớp {cover:.0%} từ của câu hỏi"
+        if state.refusal_reason is None and not states_quantity(state.standalone, self._pick(state)):
+            state.refusal_reason = "câu hỏi hỏi số lượng nhưng các câu bằng chứng tốt nhất không nêu số nào mới"
         return state
+
+    def _pick(self, state: _State) -> list[Evidence]:
+        pinned = facts_in(state.condensed.pinned if state.condensed else state.question)
+        return extractive_pick(state.evidence, per_source=len(pinned.entities) + len(pinned.numbers) >= 2)
 
     def _prompt(self, state: _State) -> _State:
         if state.refusal_reason is None and state.mode == "generative":
@@ -316,7 +368,8 @@ class AnswerChain:
             return
         pieces: list[str] = []
         try:
-            for piece in llm.stream(state.messages, max_tokens=self.settings.llm.max_tokens):
+            max_tokens = min(self.settings.llm.max_tokens, self.settings.answer.max_answer_tokens)
+            for piece in llm.stream(state.messages, max_tokens=max_tokens):
                 if state.first_token_ms is None:
                     state.first_token_ms = _ms(state.t0)
                 pieces.append(piece)
@@ -346,14 +399,11 @@ class AnswerChain:
         return self._answer(state, answer, citations, "generative", DROPPED if dropped else None)
 
     def _extractive(self, state: _State, fallback: str | None = None) -> Answer:
-        best = state.evidence[:1] + [
-            e
-            for e in state.evidence[1:2]
-            if e.score >= 0.75 * state.evidence[0].score and e.source == state.evidence[0].source
-        ]
-        quotes = " ".join(f"{' '.join(e.text.split())} [{i}]" for i, e in enumerate(best, start=1))
-        citations = tuple(citation_for(i, e) for i, e in enumerate(best, start=1))
-        return self._answer(state, f"{_EXTRACTIVE_LEAD[state.language]} {quotes}", citations, "extractive", fallback)
+        best = self._pick(state)
+        lines = [f"{quote[:-1]} [{i}]{quote[-1]}" for i, e in enumerate(best, start=1) for quote in [as_quote(e.text)]]
+        citations = [citation_for(i, e) for i, e in enumerate(best, start=1)]
+        text = "\n".join([_EXTRACTIVE_LEAD[state.language], *lines])
+        return self._answer(state, text, citations, "extractive", fallback)
 
     def _refusal(self, state: _State, reason: str) -> Answer:
         state.notes.append(f"từ chối: {reason}")

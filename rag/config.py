@@ -88,7 +88,7 @@ class VectorStoreSettings(_Section):
 
 class IngestSettings(_Section):
     max_file_bytes: int = Field(default=20 * 1024 * 1024, ge=1, description="Larger files are rejected.")
-    suffixes: tuple[str, ...] = (".txt", ".md", ".html", ".htm")
+    suffixes: tuple[str, ...] = (".txt", ".md", ".html", ".htm", ".pdf", ".docx")
 
 
 class QuerySettings(_Section):
@@ -117,6 +117,42 @@ class AnswerSettings(_Section):
     evidence_token_budget: int = Field(default=350, ge=50, description="Prompt tokens spent on evidence sentences.")
     max_evidence_sentences: int = Field(default=6, ge=1)
     history_turns: int = Field(default=3, ge=0, description="Past exchanges used to rewrite a follow-up.")
+    max_answer_tokens: int = Field(
+        default=120,
+        ge=16,
+        description="Tokens a generated answer may use (also capped by llm.max_tokens); "
+        "answers are one or two sentences and the model writes ~21 tokens/s on two cores.",
+    )
+
+
+class UISettings(_Section):
+    host: str = Field(default="127.0.0.1", description="Address `rag serve` listens on; only this machine by default.")
+    port: int = Field(default=7860, ge=1, le=65535, description="Port of the page.")
+    users: str = Field(
+        default="",
+        description='Optional login: "name:password,name2:password2" (RAG_UI__USERS). Empty means no login.',
+        repr=False,
+    )
+    max_upload_bytes: int = Field(default=10 * 1024 * 1024, ge=1, description="Larger uploads are rejected.")
+    uploads_dir: Path | None = Field(
+        default=None,
+        description="Where uploaded files are saved; default paths.articles_dir, so `rag ingest --sync` keeps them.",
+    )
+    feedback_file: Path = Field(
+        default=Path("data/feedback/feedback.jsonl"), description="👍/👎 and comments, one JSON object a line."
+    )
+    concurrency: int = Field(default=4, ge=1, description="Questions answered at once (the LLM still runs one).")
+    warm_llm: bool = Field(
+        default=True, description="Load the LLM in the background once the page is up, for a faster first answer."
+    )
+    examples: tuple[str, ...] = Field(
+        default=(
+            "Năm 2021, Bộ Ngoại giao đã hoàn tất kê khai tài sản, thu nhập lần đầu cho bao nhiêu người?",
+            "Trong 6 tháng đầu năm 2019, Quảng Trị đã tiến hành bao nhiêu cuộc thanh tra kinh tế - xã hội?",
+            "Quảng Ninh đang duy trì bao nhiêu dịch vụ công trực tuyến mức độ 4?",
+        ),
+        description="Example questions offered on the chat page.",
+    )
 
 
 class Settings(_Section):
@@ -129,6 +165,7 @@ class Settings(_Section):
     query: QuerySettings = QuerySettings()
     llm: LLMSettings = LLMSettings()
     answer: AnswerSettings = AnswerSettings()
+    ui: UISettings = UISettings()
 
     @property
     def models_dir(self) -> Path:

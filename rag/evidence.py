@@ -132,8 +132,12 @@ _INJECTION = re.compile(
 _ASKS_DATE = re.compile(r"dang (vao |vao )?ngay|ngay nao|khi nao|dang luc|published|when was|what date", re.I)
 _ASKS_AUTHOR = re.compile(r"tac gia|ai (viet|thuc hien)|do ai|who wrote|author|written by", re.I)
 _DATE = re.compile(r"\b\d{1,2}/\d{1,2}/\d{4}\b")
-# Weight of the dense (embedding) similarity of a sentence, next to the lexical score.
-DENSE_WEIGHT = 6.0
+# Weight of the dense (embedding) similarity of a sentence, next to the lexical score (a sum of
+# rarity weights, typically 5-25). Dense similarity ranks answer sentences better than word
+# overlap (paraphrases, English questions), so it dominates; words break near-ties.
+DENSE_WEIGHT = 100.0
+# A long sentence is cut after a clause (";" or ",") when one falls in the last part of the window.
+_CLAUSE_END = re.compile(r"[;,]\s")
 SentenceScores = Mapping[tuple[str, int], float]
 
 
@@ -150,6 +154,11 @@ class Evidence:
     end: int
     text: str
     score: float
+    sentence_start: int = -1  # start of the whole sentence this piece was cut from (-1: itself)
+
+    @property
+    def sentence(self) -> tuple[str, int]:
+        return (self.source, self.sentence_start if self.sentence_start >= 0 else self.start)
 
 
 def estimate_tokens(text: str) -> int:
@@ -193,7 +202,7 @@ def _candidates(hits: Sequence[SearchHit]) -> list[_Candidate]:
         else:
             spans = [Span(s.start + chunk.start, s.end + chunk.start) for s in split_sentences(chunk.text)]
         for whole in spans:
-            for piece in split_long(article, whole, MAX_SENTENCE_CHARS):
+            for piece in clause_pieces(article, whole, MAX_SENTENCE_CHARS):
                 key = (chunk.source, piece.start)
                 text = article[piece.start : piece.end]
                 if key in seen or looks_like_injection(text):
@@ -201,6 +210,37 @@ def _candidates(hits: Sequence[SearchHit]) -> list[_Candidate]:
                 seen.add(key)
                 out.append(_Candidate(hit, piece, whole.start, text, terms(text)))
     return out
+
+
+def clause_pieces(text: str, span: Span, max_chars: int) -> list[Span]:
+    """Cut a long sentence into pieces of at most `max_chars`, after a clause where possible.
+
+    Cutting at a clause keeps figures such as "1 tỷ 266 triệu đồng" in one piece.
+    """
+    pieces: list[Span] = []
+    start = span.start
+    while span.end - start > max_chars:
+        window_end = start + max_chars
+        clauses = [m.end() for m in _CLAUSE_END.finditer(text, start + max_chars // 2, window_end)]
+        if not clauses:
+            first, *rest = split_long(text, Span(start, span.end), max_chars)
+            pieces.append(first)
+            start = first.end
+            continue
+        pieces.append(Span(start, clauses[-1]))
+        start = clauses[-1]
+    while start < span.end and text[start].isspace():
+        start += 1
+    if start < span.end:
+        pieces.append(Span(start, span.end))
+    return [Span(a, b) for a, b in ((p.start, _rstrip(text, p)) for p in pieces) if b > a]
+
+
+def _rstrip(text: str, span: Span) -> int:
+    end = span.end
+    while end > span.start and text[end - 1].isspace():
+        end -= 1
+    return end
 
 
 def dense_sentence_scores(
@@ -229,7 +269,8 @@ def score_sentences(
 ) -> list[tuple[float, _Candidate]]:
     """Question-term overlap weighted by rarity among the candidates, plus bigram, rank and dense bonuses.
 
-    A question about the date or the author favours the dateline or the byline.
+    A question about the date or the author puts the dateline or the byline of each article
+    just above that article's best sentence, so the most relevant article's one comes first.
     """
     cands = _candidates(hits)
     folded_q = fold_accents(question).lower()
@@ -250,13 +291,23 @@ def score_sentences(
         score += 0.5 / c.hit.rank
         if dense:
             score += DENSE_WEIGHT * dense.get((c.hit.chunk.source, c.sentence_start), 0.0)
-        if asks_date and _DATE.search(c.text):
-            score += 5.0
-        if asks_author and c.hit.article.author and c.hit.article.author in c.text:
-            score += 5.0
         scored.append((score, c))
+    if asks_date or asks_author:
+        best: dict[str, float] = {}
+        for score, c in scored:
+            best[c.hit.chunk.source] = max(score, best.get(c.hit.chunk.source, score))
+        scored = [
+            (best[c.hit.chunk.source] + 1.0 if _is_metadata(c, asks_date, asks_author) else score, c)
+            for score, c in scored
+        ]
     scored.sort(key=lambda sc: -sc[0])
     return scored
+
+
+def _is_metadata(c: _Candidate, date: bool, author: bool) -> bool:
+    byline = c.hit.article.author
+    is_date = date and _DATE.search(c.text) is not None and len(c.text) < 80
+    return is_date or (author and bool(byline) and byline is not None and byline in c.text and len(c.text) < 80)
 
 
 def coverage(question: str, text: str) -> float:
@@ -305,6 +356,7 @@ def select_evidence(
             end=c.span.end,
             text=c.text,
             score=round(score, 4),
+            sentence_start=c.sentence_start,
         )
         for i, (score, c) in enumerate(chosen, start=1)
     ]

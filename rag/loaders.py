@@ -91,12 +91,67 @@ def read_html(data: bytes) -> tuple[str, str | None]:
     return "\n".join(line for line in lines if line), heading or None
 
 
+def _paragraphs(lines: Iterable[str]) -> str:
+    """One line per non-empty paragraph, inner whitespace collapsed."""
+    return "\n".join(" ".join(line.split()) for line in lines if line.strip())
+
+
+def read_pdf(data: bytes) -> tuple[str, str | None]:
+    """Text of every page (pypdf); the document title, if set, is the heading.
+
+    A scanned PDF has no text layer: it comes out empty and load_file rejects it.
+    """
+    import io
+
+    from pypdf import PdfReader
+    from pypdf.errors import PdfReadError
+
+    try:
+        reader = PdfReader(io.BytesIO(data))
+        if reader.is_encrypted:
+            raise LoadError("PDF có mật khẩu (encrypted PDF)")
+        pages = [page.extract_text() or "" for page in reader.pages]
+        title = reader.metadata.title if reader.metadata else None
+    except PdfReadError as exc:
+        raise LoadError(f"PDF hỏng hoặc không hợp lệ (invalid PDF: {exc})") from exc
+    text = _paragraphs("\n".join(pages).split("\n"))
+    heading = " ".join(title.split()) if isinstance(title, str) and title.strip() else None
+    return text, heading
+
+
+def read_docx(data: bytes) -> tuple[str, str | None]:
+    """Paragraphs and table cells (python-docx); the first Title/Heading 1 paragraph is the heading."""
+    import io
+    import zipfile
+
+    import docx
+
+    try:
+        document = docx.Document(io.BytesIO(data))
+    except (zipfile.BadZipFile, KeyError, ValueError) as exc:
+        raise LoadError(f"DOCX hỏng hoặc không hợp lệ (invalid DOCX: {exc})") from exc
+    heading = None
+    lines: list[str] = []
+    for paragraph in document.paragraphs:
+        style = (paragraph.style.name if paragraph.style is not None else "") or ""
+        if heading is None and paragraph.text.strip() and style in ("Title", "Heading 1"):
+            heading = " ".join(paragraph.text.split())
+            continue
+        lines.append(paragraph.text)
+    for table in document.tables:
+        for row in table.rows:
+            lines.append(" | ".join(cell.text.strip() for cell in row.cells))
+    return _paragraphs(lines), heading
+
+
 READERS: dict[str, Reader] = {
     ".txt": read_plain,
     ".md": read_markdown,
     ".markdown": read_markdown,
     ".html": read_html,
     ".htm": read_html,
+    ".pdf": read_pdf,
+    ".docx": read_docx,
 }
 
 

@@ -5,11 +5,12 @@ The CLI, the Gradio page and the eval runner all go through `Pipeline`.
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from embeddings.base import Embedder
+from embeddings.base import Embedder, Vectors
 from rag.config import Settings
 from rag.ingest import IngestReport, ProgressFn, expected_manifest, ingest, remove
 from rag.retrieval import HybridRetriever, Mode, SearchEngine, SearchHit, validate_query
@@ -21,6 +22,36 @@ if TYPE_CHECKING:
     from rag.llm import LLM
 
 
+class _QueryCache:
+    """The embedder, remembering the last few query vectors: the answer chain scores evidence
+    sentences with the vector retrieval computed, instead of embedding the question twice."""
+
+    def __init__(self, embedder: Embedder, size: int = 8) -> None:
+        self._embedder = embedder
+        self._size = size
+        self._vectors: OrderedDict[str, Vectors] = OrderedDict()
+
+    @property
+    def model_id(self) -> str:
+        return self._embedder.model_id
+
+    @property
+    def dimension(self) -> int:
+        return self._embedder.dimension
+
+    def embed_documents(self, texts: Sequence[str], *, progress: bool = False) -> Vectors:
+        return self._embedder.embed_documents(texts, progress=progress)
+
+    def embed_query(self, text: str) -> Vectors:
+        if text in self._vectors:
+            self._vectors.move_to_end(text)
+        else:
+            self._vectors[text] = self._embedder.embed_query(text)
+            if len(self._vectors) > self._size:
+                self._vectors.popitem(last=False)
+        return self._vectors[text]
+
+
 class Pipeline:
     """Lazily builds the embedder and the loaded index; reloads after writes."""
 
@@ -30,6 +61,7 @@ class Pipeline:
         self._engine: SearchEngine | None = None
         self._llm = llm
         self._answer_chain: AnswerChain | None = None
+        self._queries: _QueryCache | None = None
 
     @property
     def embedder(self) -> Embedder:
@@ -40,11 +72,18 @@ class Pipeline:
         return self._embedder
 
     @property
+    def queries(self) -> _QueryCache:
+        """The embedder as retrieval and evidence scoring use it (query vectors cached)."""
+        if self._queries is None:
+            self._queries = _QueryCache(self.embedder)
+        return self._queries
+
+    @property
     def engine(self) -> SearchEngine:
         if self._engine is None:
             index = load_index(self.settings.paths.index_dir)
             check_compatible(index, expected_manifest(self.settings, self.embedder))
-            self._engine = SearchEngine(self.settings, index, self.embedder)
+            self._engine = SearchEngine(self.settings, index, self.queries)
         return self._engine
 
     def ingest(
@@ -89,7 +128,9 @@ class Pipeline:
     def _sentence_scores(self, query: str, hits: list[SearchHit]) -> dict[tuple[str, int], float]:
         from rag.evidence import dense_sentence_scores
 
-        return dense_sentence_scores(self.embedder.embed_query(query), hits, self.engine.index)
+        engine = self.engine
+        prepared, _ = engine.prepare(query)  # the text retrieval embedded: its vector is cached
+        return dense_sentence_scores(self.queries.embed_query(prepared), hits, engine.index)
 
     def ask_stream(
         self, question: str, history: Sequence[Turn] = (), mode: AnswerMode | None = None

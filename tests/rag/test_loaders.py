@@ -220,3 +220,122 @@ def test_discovered_files_all_load(corpus: Path) -> None:
         ("D", None),
         ("C", None),
     ]
+
+
+# -- pdf and docx (pypdf, python-docx): tiny files made in the test
+
+
+def make_pdf(lines: list[str], title: str | None = None) -> bytes:
+    """A minimal valid one-page PDF whose text layer holds `lines` (Latin-1 text, Helvetica)."""
+    import io
+
+    from pypdf import PdfWriter
+    from pypdf.generic import DecodedStreamObject, DictionaryObject, NameObject
+
+    writer = PdfWriter()
+    page = writer.add_blank_page(width=300, height=300)
+    font = DictionaryObject(
+        {
+            NameObject("/Type"): NameObject("/Font"),
+            NameObject("/Subtype"): NameObject("/Type1"),
+            NameObject("/BaseFont"): NameObject("/Helvetica"),
+        }
+    )
+    page[NameObject("/Resources")] = DictionaryObject(
+        {NameObject("/Font"): DictionaryObject({NameObject("/F1"): writer._add_object(font)})}
+    )
+    body = "".join(f"BT /F1 12 Tf 20 {260 - 20 * i} Td ({line}) Tj ET\n" for i, line in enumerate(lines))
+    stream = DecodedStreamObject()
+    stream.set_data(body.encode("latin-1"))
+    page[NameObject("/Contents")] = writer._add_object(stream)
+    if title:
+        writer.add_metadata({"/Title": title})
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def make_docx(paragraphs: list[tuple[str, str | None]], table: list[list[str]] | None = None) -> bytes:
+    import io
+
+    import docx
+
+    document = docx.Document()
+    for text, style in paragraphs:
+        document.add_paragraph(text, style=style)
+    if table:
+        grid = document.add_table(rows=len(table), cols=len(table[0]))
+        for r, row in enumerate(table):
+            for c, cell in enumerate(row):
+                grid.cell(r, c).text = cell
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
+
+
+OFFICE = (*SUFFIXES, ".pdf", ".docx")
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "heading", "text"),
+    [
+        pytest.param(
+            "bao-cao.pdf",
+            make_pdf(["Quang Ninh: 1.102 dich vu cong.", "Dong hai."], title="Bao cao  2021"),
+            "Bao cao 2021",
+            "Quang Ninh: 1.102 dich vu cong.\nDong hai.",
+            id="pdf-with-title",
+        ),
+        pytest.param("x.PDF", make_pdf(["Chi mot dong."]), None, "Chi mot dong.", id="pdf-no-title-upper-suffix"),
+        pytest.param(
+            "bai.docx",
+            make_docx([("Phòng chống tham nhũng", "Title"), ("Đoạn   một.", None), ("", None), ("Đoạn hai.", None)]),
+            "Phòng chống tham nhũng",
+            "Đoạn một.\nĐoạn hai.",
+            id="docx-title",
+        ),
+        pytest.param(
+            "h1.docx",
+            make_docx(
+                [("Tiêu đề mục", "Heading 1"), ("Nội dung.", None)], table=[["Tỉnh", "Số vụ"], ["Quảng Trị", "28"]]
+            ),
+            "Tiêu đề mục",
+            "Nội dung.\nTỉnh | Số vụ\nQuảng Trị | 28",
+            id="docx-heading1-and-table",
+        ),
+        pytest.param("plain.docx", make_docx([("Không tiêu đề.", None)]), None, "Không tiêu đề.", id="docx-no-heading"),
+    ],
+)
+def test_office_formats(tmp_path: Path, name: str, data: bytes, heading: str | None, text: str) -> None:
+    loaded = load(tmp_path, name, data, suffixes=OFFICE)
+    assert (loaded.heading, loaded.text) == (heading, text)
+    assert loaded.content_hash == hashlib.sha256(data).hexdigest()
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "reason"),
+    [
+        pytest.param("broken.pdf", b"%PDF-1.7\nnot really a pdf", "không đọc được|PDF", id="pdf-garbage"),
+        pytest.param("scan.pdf", make_pdf([]), "no text", id="pdf-without-text-layer"),
+        pytest.param("broken.docx", b"PK\x03\x04 not a zip", "DOCX|không đọc được", id="docx-garbage"),
+        pytest.param("empty.docx", make_docx([("", None)]), "no text", id="docx-no-text"),
+        pytest.param("x.pdf", make_pdf(["a"]), "unsupported", id="pdf-not-configured"),
+    ],
+)
+def test_bad_office_files(tmp_path: Path, name: str, data: bytes, reason: str) -> None:
+    suffixes = SUFFIXES if name == "x.pdf" else OFFICE
+    with pytest.raises(LoadError, match=reason) as info:
+        load(tmp_path, name, data, suffixes=suffixes)
+    assert str(info.value).startswith(f"corpus/{name}: ")
+
+
+def test_office_files_are_discovered_and_ingested(fake_settings, tmp_path: Path) -> None:
+    from rag.pipeline import Pipeline
+
+    folder = tmp_path / "office"
+    folder.mkdir()
+    (folder / "a.pdf").write_bytes(make_pdf(["Hoi nghi tong ket nam 2023 tai Ha Noi."]))
+    (folder / "b.docx").write_bytes(make_docx([("Hội nghị", "Title"), ("Tổng kết năm 2023 tại Đà Nẵng.", None)]))
+    assert ".pdf" in fake_settings.ingest.suffixes and ".docx" in fake_settings.ingest.suffixes
+    report = Pipeline(fake_settings).ingest([folder])
+    assert sorted(report.added) == ["a.pdf", "b.docx"] and not report.skipped
