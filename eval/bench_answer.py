@@ -131,6 +131,18 @@ def bench(pipeline: Pipeline, questions: list[Question], mode: AnswerMode, verbo
     }
 
 
+def warm_llm(pipeline: Pipeline) -> None:
+    """Load the model and put the fixed system prompt in its KV cache, outside the timings
+    (as a long-running server would have done before its first question)."""
+    from rag.answer import build_messages
+    from rag.llm import LLMUnavailableError, complete
+
+    try:
+        complete(pipeline.llm, build_messages("Xin chào?", [], "vi"), max_tokens=1)
+    except LLMUnavailableError as exc:
+        print(f"LLM unavailable, generative answers will fall back: {exc}", file=sys.stderr)
+
+
 def _with_index(base: Settings, index_dir: Path) -> Settings:
     return base.model_copy(update={"paths": base.paths.model_copy(update={"index_dir": index_dir})})
 
@@ -159,6 +171,8 @@ def main(argv: list[str] | None = None) -> int:
         pipeline.search("khởi động")  # warm the embedder outside the timings
         modes: list[AnswerMode] = ["extractive", "generative"] if args.mode == "both" else [args.mode]
         for mode in modes:
+            if mode == "generative":
+                warm_llm(pipeline)
             subset = questions
             if mode == "generative" and args.ids:
                 wanted = set(args.ids.split(","))

@@ -21,6 +21,7 @@ SUBCOMMANDS = [
     ["list"],
     ["search"],
     ["ask"],
+    ["eval"],
     ["serve"],
 ]
 

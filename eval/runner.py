@@ -1,0 +1,254 @@
+"""`rag eval`: run a question file through the same answer chain as the chat page, score it, report.
+
+Resumable: records go to OUT/results.jsonl as they finish; a re-run with the same --out
+skips (id, configuration) pairs already there.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from eval.metrics import (
+    contains_all,
+    doc_rank,
+    evidence_rank,
+    hit_at,
+    key_fact_correct,
+    mean,
+    mrr,
+    ndcg_at,
+    percentile,
+    refusal_scores,
+    token_f1,
+)
+from eval.questions import Question
+from rag.answer import Answer, AnswerChain, Done, Event
+from rag.citations import parse_markers, strip_markers
+from rag.config import Settings
+from rag.history import Turn
+from rag.pipeline import Pipeline
+from rag.retrieval import SearchHit
+from rag.sentences import split_sentences
+from rag.verification import check_support, facts_in
+
+RETRIEVALS = ("hybrid", "dense", "bm25", "baseline")
+DEPTH = 10  # retrieval metrics look this deep
+
+
+@dataclass(frozen=True)
+class Target:
+    """One configuration: how to search and how to answer."""
+
+    name: str
+    search: Callable[[str, int], list[SearchHit]]
+    ask: Callable[[str, Sequence[Turn], str], Iterator[Event]]
+    evidence_count: Callable[[Question], int]
+    articles: Callable[[], dict[str, str]]  # source -> cleaned text the citations point into
+
+
+def build_targets(
+    settings: Settings, corpus: Path, retrievals: Sequence[str], modes: Sequence[str], work_dir: Path
+) -> list[tuple[Target, str]]:
+    """(target, answer mode) pairs sharing one embedder and one LLM."""
+    index_dir = (
+        settings.paths.index_dir if corpus.resolve() == settings.paths.articles_dir.resolve() else work_dir / "index"
+    )
+    base = settings.model_copy(update={"paths": settings.paths.model_copy(update={"index_dir": index_dir})})
+    main = Pipeline(base)
+    main.ingest([corpus], sync=True)
+    targets: list[tuple[Target, str]] = []
+    for retrieval in retrievals:
+        if retrieval == "baseline":
+            from eval.baseline import BaselineSearch
+
+            baseline = BaselineSearch(corpus, main.queries)
+            chain = AnswerChain(base, lambda q, b=baseline: b.search(q, base.retrieval.k), lambda: main.llm, None)
+            target = Target(
+                "baseline",
+                baseline.search,
+                lambda q, h, m, c=chain: c.stream(q, h, m),  # type: ignore[misc]
+                lambda q, b=baseline: b.evidence_count(q.gold_sources, q.must_include),
+                lambda b=baseline: {s: a.text for s, a in b.articles.items()},
+            )
+        else:
+            cfg = base.model_copy(update={"retrieval": base.retrieval.model_copy(update={"mode": retrieval})})
+            # One embedder and one LLM backend for all configurations; the GGUF loads on first use.
+            p = Pipeline(cfg, embedder=main.queries, llm=main.llm)
+            target = Target(
+                retrieval,
+                lambda q, k, p=p: p.search(q, k),
+                lambda q, h, m, p=p: p.ask_stream(q, h, m),  # type: ignore[arg-type]
+                lambda q, p=p: _evidence_count(p, q),
+                lambda p=p: {a.source: a.text for a in p.articles()},
+            )
+        targets.extend((target, mode) for mode in modes)
+    return targets
+
+
+def _evidence_count(pipeline: Pipeline, q: Question) -> int:
+    chunks = pipeline.engine.index.chunks
+    return sum(1 for c in chunks if c.source in q.gold_sources and contains_all(c.text, q.must_include))
+
+
+def citation_checks(answer: Answer, articles: dict[str, str]) -> tuple[bool, list[bool]]:
+    """(every citation exact and every marker backed, per-citation "quote states its sentence's facts")."""
+    valid = all(articles.get(c.source, "")[c.start : c.end] == c.quote for c in answer.citations)
+    quotes = {c.n: c.quote for c in answer.citations}
+    precise: list[bool] = []
+    for span in split_sentences(answer.answer):
+        raw = answer.answer[span.start : span.end]
+        facts = facts_in(strip_markers(raw))
+        for n in parse_markers(raw):
+            valid = valid and n in quotes
+            precise.append(n in quotes and check_support(facts, [quotes[n]]).ok)
+    return valid and bool(answer.citations), precise
+
+
+def score(
+    q: Question, answer: Answer, hits: list[SearchHit], evidence_total: int, articles: dict[str, str]
+) -> dict[str, Any]:
+    passages = [(h.chunk.source, h.chunk.text) for h in hits]
+    ev_rank = evidence_rank(passages, q.gold_sources, q.must_include) if q.answerable and q.must_include else None
+    relevant = [s in q.gold_sources and contains_all(t, q.must_include) for s, t in passages]
+    m: dict[str, Any] = {
+        "doc_rank": doc_rank([s for s, _ in passages], q.gold_sources) if q.answerable else None,
+        "evidence_rank": ev_rank,
+        "ndcg@10": ndcg_at(relevant, evidence_total) if q.answerable and q.must_include else None,
+        "refused": answer.refused,
+    }
+    if q.answerable:
+        answered = not answer.refused and bool(answer.citations)
+        m["key_fact"] = answered and key_fact_correct(answer.answer, q.must_include, q.must_include_any)
+        m["token_f1"] = token_f1(answer.answer, q.reference_answer) if q.reference_answer else None
+        cited = {c.source for c in answer.citations} if not answer.refused else set()
+        m["source_recall"] = len(cited & set(q.gold_sources)) / len(q.gold_sources) if q.gold_sources else None
+    if not answer.refused:
+        m["citation_valid"], m["citation_precise"] = citation_checks(answer, articles)
+    return m
+
+
+def _done(path: Path) -> tuple[list[dict[str, Any]], set[tuple[str, str]]]:
+    if not path.exists():
+        return [], set()
+    records = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    return records, {(r["id"], r["config"]) for r in records}
+
+
+def run(
+    settings: Settings,
+    questions: Sequence[Question],
+    corpus: Path,
+    out: Path,
+    retrievals: Sequence[str] = ("hybrid",),
+    modes: Sequence[str] = ("extractive",),
+    progress: bool = True,
+) -> list[dict[str, Any]]:
+    """Answer every question under every configuration not yet in OUT/results.jsonl; return all records."""
+    from tqdm import tqdm
+
+    out.mkdir(parents=True, exist_ok=True)
+    results = out / "results.jsonl"
+    records, done = _done(results)
+    targets = build_targets(settings, corpus, retrievals, modes, out)
+    todo = [(t, m, q) for t, m in targets for q in questions if (q.id, f"{t.name}-{m}") not in done]
+    with (
+        open(results, "a", encoding="utf-8") as fh,
+        tqdm(total=len(todo), desc="Đánh giá", unit="câu", disable=not progress) as bar,
+    ):
+        for target, mode, q in todo:
+            history = [Turn(t["role"], t["content"]) for t in q.history]  # type: ignore[arg-type]
+            started = time.perf_counter()
+            answer = next(e.answer for e in target.ask(q.question, history, mode) if isinstance(e, Done))
+            hits = target.search(answer.standalone_question or q.question, DEPTH)
+            record = {
+                "id": q.id,
+                "config": f"{target.name}-{mode}",
+                "retrieval": target.name,
+                "mode": mode,
+                "kind": q.kind,
+                "answerable": q.answerable,
+                "question": q.question,
+                "standalone_question": answer.standalone_question,
+                "retrieved": [{"chunk_id": h.chunk.chunk_id, "source": h.chunk.source, "score": h.score} for h in hits],
+                "answer": answer.answer,
+                "refused": answer.refused,
+                "fallback": answer.fallback,
+                "citations": [c.to_json() for c in answer.citations],
+                "metrics": score(q, answer, hits, target.evidence_count(q), target.articles()),
+                "timings_ms": answer.timings_ms,
+                "wall_ms": round((time.perf_counter() - started) * 1000, 1),
+            }
+            fh.write(json.dumps(record, ensure_ascii=False) + "\n")
+            fh.flush()
+            records.append(record)
+            bar.update()
+    wanted = {f"{t.name}-{m}" for t, m in targets}
+    ids = {q.id for q in questions}
+    return [r for r in records if r["config"] in wanted and r["id"] in ids]
+
+
+def _rate(values: list[Any]) -> float | None:
+    vals = [float(v) for v in values if v is not None]
+    return mean(vals)
+
+
+def summarize_group(records: Sequence[dict[str, Any]]) -> dict[str, Any]:
+    answerable = [r for r in records if r["answerable"]]
+    ev = [r["metrics"]["evidence_rank"] for r in answerable]
+    docs = [r["metrics"]["doc_rank"] for r in answerable]
+    answered = [r for r in records if not r["refused"]]
+    precise = [p for r in answered for p in r["metrics"].get("citation_precise", [])]
+    precision, recall = refusal_scores([not r["answerable"] for r in records], [r["refused"] for r in records])
+    timing = {
+        key: [r["timings_ms"][key] for r in records if r["timings_ms"].get(key) is not None]
+        for key in ("retrieval", "first_token", "total")
+    }
+    out: dict[str, Any] = {"questions": len(records), "answerable": len(answerable)}
+    for k in (1, 3, 5):
+        out[f"doc_hit@{k}"] = hit_at(docs, k) if answerable else None
+        out[f"evidence_hit@{k}"] = hit_at(ev, k) if answerable else None
+    out["mrr"] = mrr(ev) if answerable else None
+    out["ndcg@10"] = _rate([r["metrics"]["ndcg@10"] for r in answerable])
+    out["key_fact_accuracy"] = _rate([r["metrics"]["key_fact"] for r in answerable])
+    out["token_f1"] = _rate([r["metrics"]["token_f1"] for r in answerable])
+    out["citation_validity"] = _rate([r["metrics"]["citation_valid"] for r in answered])
+    out["citation_precision"] = mean([float(p) for p in precise])
+    out["source_recall"] = _rate([r["metrics"]["source_recall"] for r in answerable if not r["refused"]])
+    out["refusal_precision"], out["refusal_recall"] = precision, recall
+    for key, values in timing.items():
+        out[f"{key}_p50_ms"] = percentile(values, 50)
+        out[f"{key}_p95_ms"] = percentile(values, 95)
+    return out
+
+
+def summarize(records: Sequence[dict[str, Any]]) -> dict[str, Any]:
+    """Per configuration: all metrics, plus a per-kind breakdown."""
+    summary: dict[str, Any] = {}
+    for config in sorted({r["config"] for r in records}):
+        rows = [r for r in records if r["config"] == config]
+        by_kind = {
+            kind: summarize_group([r for r in rows if r["kind"] == kind]) for kind in sorted({r["kind"] for r in rows})
+        }
+        summary[config] = {**summarize_group(rows), "by_kind": by_kind}
+    return summary
+
+
+def check_minimums(summary: dict[str, Any], minimums: Sequence[str]) -> list[str]:
+    """Failures of `METRIC=VALUE` or `CONFIG.METRIC=VALUE` gates (a metric applies to every config)."""
+    failures = []
+    for spec in minimums:
+        name, _, raw = spec.partition("=")
+        config, _, metric = name.rpartition(".")
+        wanted = float(raw)
+        for cfg, values in summary.items():
+            if config and cfg != config:
+                continue
+            value = values.get(metric)
+            if value is None or value < wanted:
+                failures.append(f"{cfg}: {metric} = {value} < {wanted}")
+    return failures
