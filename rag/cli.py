@@ -168,6 +168,10 @@ def cmd_eval(args: argparse.Namespace) -> int:
     except (OSError, ValueError) as exc:
         raise RagError(f"Không đọc được tệp câu hỏi: {exc}") from exc
     questions = questions[: args.limit] if args.limit else questions
+    if args.sample and args.sample < len(questions):
+        # Evenly spaced, so a small sample still spans every article and kind in the file.
+        step = len(questions) / args.sample
+        questions = [questions[int(i * step)] for i in range(args.sample)]
     modes = ["generative", "extractive"] if args.mode == "both" else [args.mode]
     corpus = Path(args.corpus) if args.corpus else settings.paths.articles_dir
     out = Path(args.out)
@@ -290,6 +294,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="cấu hình truy hồi (mặc định hybrid)",
     )
     ev.add_argument("--limit", type=int, default=None, help="chỉ N câu đầu")
+    ev.add_argument("--sample", type=int, default=None, help="N câu trải đều trong tệp (sau --limit)")
     ev.add_argument("--out", default="artifacts/eval", help="thư mục kết quả (mặc định artifacts/eval)")
     ev.add_argument(
         "--min",
