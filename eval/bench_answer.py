@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import statistics
 import sys
 import tempfile
@@ -181,15 +182,19 @@ def main(argv: list[str] | None = None) -> int:
                 step = max(1, len(questions) // args.limit)
                 subset = questions[::step][: args.limit]
             t = time.perf_counter()
+            load_before = os.getloadavg()[0]
             results[mode] = bench(pipeline, subset, mode, not args.quiet)
             results[mode]["seconds"] = round(time.perf_counter() - t, 1)
+            results[mode]["load_avg_1min"] = [round(load_before, 2), round(os.getloadavg()[0], 2)]
+    print("Note: the chain's gates and thresholds were tuned on these same dev questions; figures are optimistic.")
     for mode, r in results.items():
         print(f"== {mode}: {r['questions']} questions in {r['seconds']} s")
         print(f"  answerable correct (key fact + citation): {r['answerable_correct']:.1%}")
         print(f"  unanswerable refused:                     {r['unanswerable_refused']:.1%}")
         print(f"  citation precision: {r['citation_precision']}  (bad citations: {r['bad_citations']})")
         print(f"  fallbacks: {r['fallbacks']}")
-        print(f"  p50 ms: {r['p50_ms']}")
+        load = f"1-min load average before/after: {r['load_avg_1min']}, {os.cpu_count()} CPUs"
+        print(f"  p50 ms: {r['p50_ms']}  ({load})")
         for b in r["bad_citation_list"]:
             print(f"  BAD CITATION {b['id']}: {b['bad']}")
         for f in r["failures"]:

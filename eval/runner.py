@@ -64,30 +64,44 @@ def build_targets(
     targets: list[tuple[Target, str]] = []
     for retrieval in retrievals:
         if retrieval == "baseline":
-            from eval.baseline import BaselineSearch
-
-            baseline = BaselineSearch(corpus, main.queries)
-            chain = AnswerChain(base, lambda q, b=baseline: b.search(q, base.retrieval.k), lambda: main.llm, None)
-            target = Target(
-                "baseline",
-                baseline.search,
-                lambda q, h, m, c=chain: c.stream(q, h, m),  # type: ignore[misc]
-                lambda q, b=baseline: b.evidence_count(q.gold_sources, q.must_include),
-                lambda b=baseline: {s: a.text for s, a in b.articles.items()},
-            )
+            target = _baseline_target(base, corpus, main)
         else:
             cfg = base.model_copy(update={"retrieval": base.retrieval.model_copy(update={"mode": retrieval})})
             # One embedder and one LLM backend for all configurations; the GGUF loads on first use.
-            p = Pipeline(cfg, embedder=main.queries, llm=main.llm)
-            target = Target(
-                retrieval,
-                lambda q, k, p=p: p.search(q, k),
-                lambda q, h, m, p=p: p.ask_stream(q, h, m),  # type: ignore[arg-type]
-                lambda q, p=p: _evidence_count(p, q),
-                lambda p=p: {a.source: a.text for a in p.articles()},
-            )
+            target = _pipeline_target(retrieval, Pipeline(cfg, embedder=main.queries, llm=main.llm))
         targets.extend((target, mode) for mode in modes)
     return targets
+
+
+def _pipeline_target(name: str, p: Pipeline) -> Target:
+    def search(q: str, k: int) -> list[SearchHit]:
+        return p.search(q, k)
+
+    def ask(q: str, history: Sequence[Turn], mode: str) -> Iterator[Event]:
+        return p.ask_stream(q, history, mode)  # type: ignore[arg-type]
+
+    def articles() -> dict[str, str]:
+        return {a.source: a.text for a in p.articles()}
+
+    return Target(name, search, ask, lambda q: _evidence_count(p, q), articles)
+
+
+def _baseline_target(settings: Settings, corpus: Path, main: Pipeline) -> Target:
+    from eval.baseline import BaselineSearch
+
+    baseline = BaselineSearch(corpus, main.queries)
+    chain = AnswerChain(settings, lambda q: baseline.search(q, settings.retrieval.k), lambda: main.llm, None)
+
+    def ask(q: str, history: Sequence[Turn], mode: str) -> Iterator[Event]:
+        return chain.stream(q, history, mode)  # type: ignore[arg-type]
+
+    def articles() -> dict[str, str]:
+        return {s: a.text for s, a in baseline.articles.items()}
+
+    def evidence(q: Question) -> int:
+        return baseline.evidence_count(q.gold_sources, q.must_include)
+
+    return Target("baseline", baseline.search, ask, evidence, articles)
 
 
 def _evidence_count(pipeline: Pipeline, q: Question) -> int:

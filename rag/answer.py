@@ -22,7 +22,7 @@ from langchain_core.runnables import Runnable, RunnableGenerator, RunnableLambda
 
 from rag.citations import Citation, MarkedSentence, citation_for, render, split_marked
 from rag.config import Settings
-from rag.evidence import Evidence, SentenceScores, coverage, select_evidence, terms
+from rag.evidence import Evidence, SentenceScores, coverage, estimate_tokens, select_evidence, terms
 from rag.history import Condensed, Turn, condense
 from rag.language import Language, detect_language
 from rag.llm import LLM, LLMUnavailableError, Message
@@ -37,6 +37,9 @@ REFUSAL: dict[Language, str] = {
     "en": "This information was not found in the available articles.",
 }
 _EXTRACTIVE_LEAD: dict[Language, str] = {"vi": "Theo các bài báo:", "en": "From the articles (in Vietnamese):"}
+# A generated answer is cut after this many cited sentences ("... [1]." or "... [1][2].").
+MAX_ANSWER_SENTENCES = 2
+_CITED_END = re.compile(r"\]\s*[.!?…](?:\s|$)")
 # Questions asking for a quantity (folded, lower case): their answer must state a number.
 _ASKS_QUANTITY = re.compile(r"\bbao nhieu\b|\bmay (nguoi|vu|cuoc|truong hop|lan|don)\b|\bhow (many|much)\b")
 # The model's own "not in the excerpts" reply (folded, lower case).
@@ -166,6 +169,24 @@ def as_quote(text: str) -> str:
     return text.rstrip(",;:") + ("…" if text[-1] in ",;:" else ".")
 
 
+def answer_complete(text: str) -> bool:
+    """The model has written what the prompt asks for: two cited sentences, or a blank line."""
+    return "\n\n" in text.strip() or len(_CITED_END.findall(text)) >= MAX_ANSWER_SENTENCES
+
+
+def within_budget(evidence: Sequence[Evidence], budget: int) -> list[Evidence]:
+    """The leading evidence sentences whose estimated tokens fit the budget (the first always)."""
+    kept: list[Evidence] = []
+    used = 0
+    for e in evidence:
+        cost = estimate_tokens(e.text) + 4
+        if kept and used + cost > budget:
+            break
+        kept.append(e)
+        used += cost
+    return kept
+
+
 def number_evidence(evidence: Sequence[Evidence]) -> str:
     return "\n".join(f"[{e.n}] {' '.join(e.text.split())}" for e in evidence)
 
@@ -265,10 +286,14 @@ class AnswerChain:
         search: Callable[[str], list[SearchHit]],
         llm: Callable[[], LLM] | None = None,
         sentence_scores: Callable[[str, list[SearchHit]], SentenceScores] | None = None,
+        restore: Callable[[str], str] | None = None,
     ) -> None:
         self.settings = settings
         self._search = search
         self._sentence_scores = sentence_scores
+        # The question as retrieval reads it (diacritics restored), shown to the model so that
+        # it does not echo "nam 2023" back as a name.
+        self._restore = restore or (lambda q: q)
         self._llm_factory = llm
         self._llm: LLM | None = None
         self._llm_error: str | None = None
@@ -348,7 +373,9 @@ class AnswerChain:
 
     def _prompt(self, state: _State) -> _State:
         if state.refusal_reason is None and state.mode == "generative":
-            state.messages = build_messages(state.standalone, state.evidence, state.language)
+            # The model sees (and may cite) only the best sentences within the prompt budget.
+            state.evidence = within_budget(state.evidence, self.settings.answer.prompt_token_budget)
+            state.messages = build_messages(self._restore(state.standalone), state.evidence, state.language)
         return state
 
     def _generate(self, states: Iterator[_State]) -> Iterator[Event]:
@@ -369,11 +396,20 @@ class AnswerChain:
         pieces: list[str] = []
         try:
             max_tokens = min(self.settings.llm.max_tokens, self.settings.answer.max_answer_tokens)
-            for piece in llm.stream(state.messages, max_tokens=max_tokens):
-                if state.first_token_ms is None:
-                    state.first_token_ms = _ms(state.t0)
-                pieces.append(piece)
-                yield Token(piece)
+            # Closing the stream early stops generation (and releases the model's lock).
+            stream = llm.stream(state.messages, max_tokens=max_tokens)
+            try:
+                for piece in stream:
+                    if state.first_token_ms is None:
+                        state.first_token_ms = _ms(state.t0)
+                    pieces.append(piece)
+                    yield Token(piece)
+                    if answer_complete("".join(pieces)):
+                        break
+            finally:
+                close = getattr(stream, "close", None)
+                if close is not None:
+                    close()
         except LLMUnavailableError as exc:
             self._llm_error = str(exc)
             state.notes.append(f"LLM lỗi, chuyển sang trích dẫn: {exc}")
@@ -391,7 +427,8 @@ class AnswerChain:
         state.notes.extend(notes)
         if not kept:
             # The model had nothing checkable to say: quote the evidence only when it clearly answers.
-            if state.language == "vi" and coverage(state.standalone, state.evidence[0].text) < STRONG_COVERAGE:
+            quoted = " ".join(e.text for e in self._pick(state))
+            if state.language == "vi" and coverage(state.standalone, quoted) < STRONG_COVERAGE:
                 return self._refusal(state, "câu trả lời của mô hình không kiểm chứng được")
             return self._extractive(state, fallback=EXTRACTIVE_UNVERIFIED)
         answer, citations = render(kept, {e.n: e for e in state.evidence})

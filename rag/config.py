@@ -117,8 +117,14 @@ class AnswerSettings(_Section):
     evidence_token_budget: int = Field(default=350, ge=50, description="Prompt tokens spent on evidence sentences.")
     max_evidence_sentences: int = Field(default=6, ge=1)
     history_turns: int = Field(default=3, ge=0, description="Past exchanges used to rewrite a follow-up.")
+    prompt_token_budget: int = Field(
+        default=200,
+        ge=30,
+        description="Evidence tokens sent to the LLM (the best sentences of the selected evidence); "
+        "the model reads ~65 tokens/s on two cores, so this bounds the wait for the first token.",
+    )
     max_answer_tokens: int = Field(
-        default=120,
+        default=96,
         ge=16,
         description="Tokens a generated answer may use (also capped by llm.max_tokens); "
         "answers are one or two sentences and the model writes ~21 tokens/s on two cores.",

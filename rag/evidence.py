@@ -220,27 +220,20 @@ def clause_pieces(text: str, span: Span, max_chars: int) -> list[Span]:
     pieces: list[Span] = []
     start = span.start
     while span.end - start > max_chars:
-        window_end = start + max_chars
-        clauses = [m.end() for m in _CLAUSE_END.finditer(text, start + max_chars // 2, window_end)]
-        if not clauses:
-            first, *rest = split_long(text, Span(start, span.end), max_chars)
-            pieces.append(first)
-            start = first.end
-            continue
-        pieces.append(Span(start, clauses[-1]))
-        start = clauses[-1]
-    while start < span.end and text[start].isspace():
+        clauses = [m.end() for m in _CLAUSE_END.finditer(text, start + max_chars // 2, start + max_chars)]
+        cut = clauses[-1] if clauses else split_long(text, Span(start, span.end), max_chars)[0].end
+        pieces.append(_strip(text, start, cut))
+        start = cut
+    pieces.append(_strip(text, start, span.end))
+    return [p for p in pieces if p.end > p.start]
+
+
+def _strip(text: str, start: int, end: int) -> Span:
+    while start < end and text[start].isspace():
         start += 1
-    if start < span.end:
-        pieces.append(Span(start, span.end))
-    return [Span(a, b) for a, b in ((p.start, _rstrip(text, p)) for p in pieces) if b > a]
-
-
-def _rstrip(text: str, span: Span) -> int:
-    end = span.end
-    while end > span.start and text[end - 1].isspace():
+    while end > start and text[end - 1].isspace():
         end -= 1
-    return end
+    return Span(start, end)
 
 
 def dense_sentence_scores(

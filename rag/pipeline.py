@@ -121,7 +121,11 @@ class Pipeline:
             from rag.answer import AnswerChain
 
             self._answer_chain = AnswerChain(
-                self.settings, lambda q: self.search(q), lambda: self.llm, self._sentence_scores
+                self.settings,
+                lambda q: self.search(q),
+                lambda: self.llm,
+                self._sentence_scores,
+                lambda q: self.engine.prepare(q)[0],
             )
         return self._answer_chain
 

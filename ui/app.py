@@ -29,7 +29,7 @@ from ui.chat import (
 )
 from ui.feedback import FeedbackLog, feedback_record
 from ui.library import ARTICLE_COLUMNS, add_uploads, article_rows, delete_article, progress_adapter
-from ui.render import CSS, HEAD, parse_cite_target, render_notice, render_sources
+from ui.render import CSS, GRADIO_LOCALES, GRADIO_TEXT, HEAD, parse_cite_target, render_notice, render_sources
 from ui.startup import Startup
 
 TITLE = "Trợ lý hỏi đáp tin tức"
@@ -115,7 +115,7 @@ def build_app(pipeline: Pipeline, startup: Startup | None = None) -> gr.Blocks:
     # -- library
     def upload(files: list[str] | None, progress: gr.Progress = gr.Progress()) -> tuple[Any, ...]:  # noqa: B008
         if not files:
-            return render_notice([(False, "Chưa chọn tệp nào.")]), *library(), None
+            return render_notice([(False, "Chưa chọn tệp nào.")]), *library()
         startup.ready.wait()
         step = progress_adapter(lambda fraction, message: progress(fraction, desc=message))
         try:
@@ -125,7 +125,7 @@ def build_app(pipeline: Pipeline, startup: Startup | None = None) -> gr.Blocks:
             lines = [(r.ok, r.message) for r in results]
         except RagError as exc:
             lines = [(False, str(exc))]
-        return render_notice(lines), *library(), None
+        return render_notice(lines), *library()
 
     def delete(source: str | None) -> tuple[Any, ...]:
         if not source:
@@ -182,7 +182,7 @@ def build_app(pipeline: Pipeline, startup: Startup | None = None) -> gr.Blocks:
                             with gr.Row():
                                 up = gr.Button("👍 Hữu ích", elem_id="rag-up")
                                 down = gr.Button("👎 Chưa tốt", elem_id="rag-down")
-                            feedback_notice = gr.HTML()
+                        feedback_notice = gr.HTML(elem_id="rag-feedback-notice")
                     with gr.Column(scale=2, elem_id="rag-sources"):
                         sources = gr.HTML(render_sources(None, {}), elem_id="rag-sources-panel")
                 cite_box = gr.Textbox(visible="hidden", elem_id="rag-cite-target")
@@ -192,8 +192,13 @@ def build_app(pipeline: Pipeline, startup: Startup | None = None) -> gr.Blocks:
                     f"Tải lên tệp .txt, .md, .html, .pdf hoặc .docx (tối đa {ui.max_upload_bytes // (1024 * 1024)} MB"
                     " mỗi tệp). Bài mới trả lời được ngay sau khi nạp xong."
                 )
-                files = gr.File(label="Chọn tệp", file_count="multiple", type="filepath", elem_id="rag-upload")
-                upload_btn = gr.Button("Nạp vào thư viện", variant="primary", elem_id="rag-upload-btn")
+                upload_btn = gr.UploadButton(
+                    "📄 Chọn tệp và nạp vào thư viện",
+                    file_count="multiple",
+                    type="filepath",
+                    variant="primary",
+                    elem_id="rag-upload",
+                )
                 upload_notice = gr.HTML(elem_id="rag-upload-notice")
                 table = gr.Dataframe(
                     headers=ARTICLE_COLUMNS, label="Các bài trong thư viện", interactive=False, elem_id="rag-articles"
@@ -222,10 +227,10 @@ def build_app(pipeline: Pipeline, startup: Startup | None = None) -> gr.Blocks:
         chatbot.like(on_like, [exchanges], [exchanges, feedback_notice], **cheap)
         up.click(rate_latest("up"), [exchanges, comment], [exchanges, feedback_notice, comment], **cheap)
         down.click(rate_latest("down"), [exchanges, comment], [exchanges, feedback_notice, comment], **cheap)
-        upload_btn.click(
+        upload_btn.upload(
             upload,
-            [files],
-            [upload_notice, table, choice, files],
+            [upload_btn],
+            [upload_notice, table, choice],
             api_name="upload",
             concurrency_limit=1,
             concurrency_id="library",
@@ -261,6 +266,7 @@ def launch_options(settings: Settings, host: str | None = None, port: int | None
         "max_file_size": 5 * settings.ui.max_upload_bytes,  # larger bodies are refused before our own check
         "css": CSS,
         "head": HEAD,
+        "i18n": gr.I18n(**dict.fromkeys(GRADIO_LOCALES, GRADIO_TEXT)),
     }
 
 

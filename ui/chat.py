@@ -8,6 +8,7 @@ never from the rendered HTML.
 from __future__ import annotations
 
 import html
+import logging
 import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -115,7 +116,8 @@ def stream_views(
 ) -> Iterator[ChatView]:
     """Screens for one question: waiting, the text as it is written, then the verified answer.
 
-    A `RagError` (empty or too long question, missing index...) becomes an error bubble.
+    A `RagError` (empty or too long question, missing index...) becomes an error bubble, and so
+    does an unexpected exception (logged with its traceback).
     """
     from ui.render import escape_text, streaming_message, waiting_message
 
@@ -134,6 +136,11 @@ def stream_views(
                 final = Exchange.from_answer(event.answer)
     except RagError as exc:
         final = Exchange(question=question, answer=str(exc), mode=mode, error=True)
+    except Exception as exc:  # a bug must not leave the page waiting forever
+        logging.getLogger(__name__).exception("answering %r failed", question)
+        final = Exchange(
+            question=question, answer=f"Lỗi hệ thống khi trả lời ({exc}). Hãy thử lại.", mode=mode, error=True
+        )
     if final is None:
         final = Exchange(question=question, answer="Không nhận được câu trả lời.", mode=mode, error=True)
     updated = [*exchanges, final]

@@ -160,6 +160,18 @@ def render_notice(lines: Sequence[tuple[bool, str]]) -> str:
     return f'<ul class="rag-notice">{items}</ul>'
 
 
+# Gradio's own button labels (its frontend has no Vietnamese), given for every browser language we expect.
+GRADIO_TEXT = {
+    "chatbot.like": "Hữu ích",
+    "chatbot.dislike": "Chưa tốt",
+    "chatbot.copy_message": "Sao chép",
+    "chatbot.copied_message": "Đã sao chép",
+    "chatbot.clear": "Xóa hội thoại",
+    "chatbot.retry": "Thử lại",
+    "chatbot.undo": "Hoàn tác",
+}
+GRADIO_LOCALES = ("en", "vi")
+
 CSS = """
 .rag-cite { font-weight: 600; text-decoration: none; color: var(--color-accent); cursor: pointer; padding: 0 1px; }
 .rag-cite:hover { text-decoration: underline; }

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -16,9 +17,12 @@ from rag.answer import (
     AnswerChain,
     Done,
     Token,
+    extractive_pick,
+    states_quantity,
 )
 from rag.config import Settings
 from rag.errors import QueryError
+from rag.evidence import Evidence
 from rag.history import Turn
 from rag.llm import FakeLLM, LLMUnavailableError, Message
 from rag.retrieval import SearchHit
@@ -184,3 +188,108 @@ def test_prompt_injection_in_an_article_changes_nothing() -> None:
 def test_bad_questions_get_a_clear_message(question: str) -> None:
     with pytest.raises(QueryError):
         chain().invoke(question)
+
+
+def test_extractive_answer_quotes_one_sentence_per_line_with_exact_citations() -> None:
+    answer = chain().invoke(QUESTION, mode="extractive")
+    lines = answer.answer.splitlines()
+    assert lines[0] == "Theo các bài báo:" and len(lines) == len(answer.citations) + 1
+    assert "1 tỷ 266 triệu đồng" in answer.answer
+    texts = {"qt.txt": QUANG_TRI, "qn.txt": QUANG_NINH, "bng.txt": BO_NGOAI_GIAO}
+    for line, c in zip(lines[1:], answer.citations, strict=True):
+        assert line.endswith((f"[{c.n}].", f"[{c.n}]…", f"[{c.n}]!", f"[{c.n}]?"))
+        assert c.quote == texts[c.source][c.start : c.end]
+
+
+def test_extractive_comparison_quotes_each_province() -> None:
+    question = "Quảng Trị (2019) và Quảng Ninh (2021) đã tiến hành bao nhiêu cuộc thanh tra?"
+    answer = chain().invoke(question, mode="extractive")
+    assert not answer.refused
+    assert {c.source for c in answer.citations} >= {"qt.txt", "qn.txt"}
+    assert "28 cuộc" in answer.answer and "84 cuộc" in answer.answer
+
+
+def _ev(n: int, score: float, source: str = "a.txt", start: int = 0, sentence_start: int = -1) -> Evidence:
+    return Evidence(n, source, "t", None, f"{source}#0", start, start + 5, f"câu {n}", score, sentence_start)
+
+
+def test_extractive_pick_takes_runners_up_pieces_and_other_articles() -> None:
+    top, close, far, piece, other = (
+        _ev(1, 90.0, start=100),
+        _ev(2, 87.0, start=10),
+        _ev(3, 60.0, start=300),
+        _ev(4, 50.0, start=160, sentence_start=100),
+        _ev(5, 40.0, source="b.txt"),
+    )
+    assert extractive_pick([top, close, far]) == [close, top]  # article order
+    assert piece in extractive_pick([top, far, piece])  # the rest of a cut sentence
+    assert other in extractive_pick([top, far, other], per_source=True)
+    assert other not in extractive_pick([top, far, other])
+    assert extractive_pick([]) == []
+
+
+@pytest.mark.parametrize(
+    ("question", "sentence", "ok"),
+    [
+        ("Quảng Trị thu hồi bao nhiêu tiền?", "Quảng Trị thu hồi 1 tỷ đồng.", True),
+        ("Ngân sách năm 2023 là bao nhiêu?", "Năm 2023, Bộ tăng cường kiểm tra.", False),
+        ("How many cases in 2018?", "Năm 2018 có 5 vụ.", True),
+        ("Ai là Trưởng ban?", "Bộ trưởng làm Trưởng ban.", True),
+    ],
+)
+def test_quantity_questions_need_a_new_number(question: str, sentence: str, ok: bool) -> None:
+    assert states_quantity(question, [replace(_ev(1, 1.0), text=sentence)]) is ok
+
+
+def test_generation_stops_after_two_cited_sentences() -> None:
+    reply = f"Quảng Trị đã thu hồi được 1 tỷ 266 triệu đồng [{N}]. Tỉnh đã ban hành 180 văn bản [{N}]. Ngoài ra rất dài"
+    events = list(chain(FakeLLM([reply])).stream(QUESTION))
+    streamed = "".join(e.text for e in events if isinstance(e, Token))
+    assert "Ngoài ra" not in streamed
+    assert isinstance(events[-1], Done) and "1 tỷ 266 triệu đồng" in events[-1].answer.answer
+
+
+def test_generative_prompt_keeps_to_its_token_budget() -> None:
+    from rag.evidence import estimate_tokens
+
+    llm = FakeLLM(["KHÔNG TÌM THẤY"])
+    settings = Settings.model_validate({"answer": {"prompt_token_budget": 40}})
+    AnswerChain(settings, lambda q: list(CORPUS), lambda: llm).invoke(QUESTION)
+    evidence_lines = [line for line in llm.calls[0][1]["content"].splitlines() if line.startswith("[")]
+    assert len(evidence_lines) >= 1
+    assert sum(estimate_tokens(line) for line in evidence_lines[1:]) <= 40
+
+
+def test_pipeline_embeds_each_question_once(fake_settings: Settings, corpus: Path) -> None:
+    """Retrieval and evidence scoring share one query vector (an embedding costs ~100 ms on CPU)."""
+    from embeddings.factory import build_embedder
+    from rag.pipeline import Pipeline
+
+    inner = build_embedder(fake_settings)
+    calls: list[str] = []
+
+    class Counting:
+        model_id = inner.model_id
+        dimension = inner.dimension
+
+        def embed_documents(self, texts: Sequence[str], *, progress: bool = False) -> object:
+            return inner.embed_documents(texts, progress=progress)
+
+        def embed_query(self, text: str) -> object:
+            calls.append(text)
+            return inner.embed_query(text)
+
+    pipeline = Pipeline(fake_settings, embedder=Counting())  # type: ignore[arg-type]
+    pipeline.ingest([corpus])
+    answer = pipeline.ask("Quảng Ninh có bao nhiêu dịch vụ công trực tuyến mức độ 4?", mode="extractive")
+    assert answer.citations
+    assert len(calls) == 1
+
+
+def test_the_model_sees_the_question_with_restored_diacritics() -> None:
+    llm = FakeLLM(["KHÔNG TÌM THẤY"])
+    restored = "Quảng Trị đã thu hồi được bao nhiêu tiền?"
+    AnswerChain(Settings(), lambda q: list(CORPUS), lambda: llm, restore=lambda q: restored).invoke(
+        "Quang Tri da thu hoi duoc bao nhieu tien?"
+    )
+    assert f"Câu hỏi: {restored}" in llm.calls[0][1]["content"]

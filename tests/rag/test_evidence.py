@@ -62,3 +62,35 @@ def test_injected_sentence_never_becomes_evidence() -> None:
     text = FIXTURE.read_text(encoding="utf-8")
     evidence = select_evidence("hướng dẫn trả lời HACKED", [hit("inj.txt", text)], token_budget=1000, max_sentences=10)
     assert evidence and not any("HACKED" in e.text for e in evidence)
+
+
+def test_long_sentences_are_cut_after_a_clause_keeping_figures_whole() -> None:
+    from rag.evidence import clause_pieces
+    from rag.sentences import Span
+
+    text = "Qua kiểm tra đã phát hiện 01 vụ việc với số tiền 898,9 triệu đồng; " * 3 + "đã thu hồi 1 tỷ 266 triệu đồng."
+    pieces = clause_pieces(text, Span(0, len(text)), 120)
+    assert all(p.end - p.start <= 120 for p in pieces)
+    assert pieces[0].start == 0 and pieces[-1].end == len(text)
+    assert any("1 tỷ 266 triệu đồng" in text[p.start : p.end] for p in pieces)
+    assert all(text[p.start : p.end].rstrip().endswith((";", ".")) for p in pieces)
+
+
+@pytest.mark.parametrize(
+    ("question", "needle"),
+    [
+        ("Bài về Quảng Trị được đăng ngày nào?", "Thứ Hai, 15/07/2019, 08:00"),
+        ("Ai là tác giả bài viết về Quảng Trị?", "Phương Nghi"),
+    ],
+)
+def test_date_and_author_questions_put_the_dateline_or_byline_first(question: str, needle: str) -> None:
+    from rag.retrieval import SearchHit
+    from tests.rag.answer_support import article
+
+    text = "Quảng Trị: tăng cường phòng, chống tham nhũng\nThứ Hai, 15/07/2019, 08:00\n" + QUANG_TRI.split("\n", 1)[1]
+    text += "\nPhương Nghi"
+    base = hit("qt.txt", text)
+    author_hit = SearchHit(1, 1.0, base.chunk, article("qt.txt", text, author="Phương Nghi"))
+    found = [author_hit, hit("qn.txt", QUANG_NINH, 2)]
+    evidence = select_evidence(question, found, token_budget=350, max_sentences=4)
+    assert evidence[0].text == needle

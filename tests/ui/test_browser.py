@@ -6,6 +6,7 @@ Every wait is on a selector or a text, never a fixed sleep. Screenshots go to ar
 
 from __future__ import annotations
 
+import json
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -84,8 +85,9 @@ def test_chat_sources_upload_delete(page, live_server: LiveServer, tmp_path: Pat
     t0 = time.perf_counter()
     box.press("Enter")
     page.locator("#rag-chat .rag-waiting").wait_for()
-    page.locator("#rag-chat .rag-streaming").wait_for(timeout=ANSWER_TIMEOUT_MS)
+    page.locator(f"#rag-chat .rag-streaming, {ANSWERS}").first.wait_for(timeout=ANSWER_TIMEOUT_MS)
     first_token = time.perf_counter() - t0
+    assert page.locator("#rag-chat .rag-streaming").count() == 1, page.locator(ANSWERS).first.inner_text()
     shot(page, "1_streaming")
     page.locator("#rag-chat .rag-answer").wait_for(timeout=ANSWER_TIMEOUT_MS)
     full = time.perf_counter() - t0
@@ -113,12 +115,28 @@ def test_chat_sources_upload_delete(page, live_server: LiveServer, tmp_path: Pat
     expect(selected.locator(".rag-full mark.rag-hl")).to_be_visible()
     shot(page, "2_source_highlighted")
 
+    # Feedback: the thumbs on an answer, and a comment on the latest one, land in the JSONL file.
+    page.locator("#rag-chat button[aria-label='Hữu ích']").first.click()
+    expect(page.locator("#rag-feedback-notice")).to_contain_text("Cảm ơn")
+    page.get_by_text("Góp ý cho câu trả lời gần nhất").click()
+    page.locator("#rag-comment textarea").fill("Đúng số liệu")
+    page.locator("#rag-down").click()
+    expect(page.locator("#rag-comment textarea")).to_have_value("")
+    feedback = live_server.data / "feedback" / "feedback.jsonl"
+    records = [json.loads(line) for line in feedback.read_text(encoding="utf-8").splitlines()]
+    assert [(r["question"], r["rating"], r["comment"]) for r in records[-2:]] == [
+        (GENERATIVE_Q, "up", ""),
+        (EXTRACTIVE_Q, "down", "Đúng số liệu"),
+    ]
+    assert records[-1]["citations"] and records[-1]["mode"] == "extractive" and records[-1]["timestamp"]
+
     # 4. Upload a small new article, then ask about it.
     article = tmp_path / NEW_SOURCE
     article.write_text(NEW_ARTICLE, encoding="utf-8")
     open_tab(page, "Thư viện tài liệu")
-    page.locator("#rag-upload input[type=file]").set_input_files(str(article))
-    page.locator("#rag-upload-btn").click()
+    with page.expect_file_chooser() as chooser:
+        page.locator("#rag-upload").click()
+    chooser.value.set_files(str(article))
     expect(page.locator("#rag-upload-notice .rag-ok")).to_contain_text(f"Đã nạp «{NEW_SOURCE}»", timeout=120_000)
     expect(page.locator("#rag-articles")).to_contain_text(NEW_SOURCE)
     shot(page, "3_uploaded")

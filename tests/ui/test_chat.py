@@ -52,6 +52,16 @@ def test_stream_views_turns_a_rag_error_into_an_error_bubble() -> None:
     assert turns_from_exchanges(final.exchanges) == []
 
 
+def test_stream_views_survives_an_unexpected_error(caplog: pytest.LogCaptureFixture) -> None:
+    def broken():
+        yield Token("Có")
+        raise AttributeError("no attribute 'x'")
+
+    final = list(stream_views("?", broken(), [], "generative"))[-1]
+    assert final.done and final.exchanges[-1].error and "Lỗi hệ thống" in final.messages[-1]["content"]
+    assert "answering" in caplog.text
+
+
 def test_refusal_is_styled() -> None:
     final = list(stream_views("?", [Done(answer("Không tìm thấy.", refused=True))], [], "generative"))[-1]
     assert "rag-refusal" in final.messages[-1]["content"]
