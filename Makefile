@@ -9,7 +9,7 @@ export TOKENIZERS_PARALLELISM := false
 # A portable llama.cpp build, so the wheel pip caches suits any machine of this kind.
 export CMAKE_ARGS ?= -DGGML_NATIVE=OFF
 
-.PHONY: setup deps models index browser run serve test test-fast lint bench clean
+.PHONY: setup deps models index browser run serve test test-fast lint bench eval-ci clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -46,6 +46,20 @@ lint: deps
 
 test: setup lint browser
 	$(BIN)/python -m pytest
+	$(MAKE) eval-ci
+
+# Quality gates, set just below what was measured (see the closing notes): a regression fails CI.
+# The dev questions were also used for tuning, so these guard against regressions, not for generalisation.
+EVAL_EXTRACTIVE_MIN := --min hybrid-extractive.key_fact_accuracy=0.9 --min hybrid-extractive.evidence_hit@1=0.88 \
+	--min hybrid-extractive.citation_validity=1 --min hybrid-extractive.citation_precision=0.95 \
+	--min hybrid-extractive.refusal_recall=0.7
+EVAL_GENERATIVE_MIN := --min hybrid-generative.citation_validity=1 --min hybrid-generative.key_fact_accuracy=0.6 \
+	--min hybrid-generative.refusal_recall=0.5
+
+eval-ci: setup
+	rm -rf artifacts/eval-ci
+	$(BIN)/rag eval --mode extractive --out artifacts/eval-ci/extractive --quiet $(EVAL_EXTRACTIVE_MIN)
+	$(BIN)/rag eval --mode generative --sample 12 --out artifacts/eval-ci/generative --quiet $(EVAL_GENERATIVE_MIN)
 
 test-fast: deps
 	$(BIN)/python -m pytest -m "not integration"
