@@ -235,12 +235,13 @@ def adds_nothing(sentence: str, question: str) -> bool:
 
 
 def verify_answer(
-    text: str, evidence: Sequence[Evidence], pinned: Facts, articles: dict[str, str], question: str = ""
+    text: str, evidence: Sequence[Evidence], question: str = ""
 ) -> tuple[list[MarkedSentence], list[str]]:
     """The sentences that survive (markers valid, facts supported) and a note per dropped one.
 
-    A fact the question itself pinned may be restated when the cited article holds it:
-    "Năm 2021, ..." citing a sentence of the 2021 article whose year is stated elsewhere.
+    Every number and name of a sentence must be in the sentences it cites, even one the
+    question itself stated: "Năm 2021, ..." citing a sentence without 2021 is dropped, since
+    the citation would not show the reader that fact.
     """
     by_n = {e.n: e for e in evidence}
     kept: list[MarkedSentence] = []
@@ -260,12 +261,6 @@ def verify_answer(
             s = aligned
         cited = [by_n[n] for n in s.markers]
         facts = facts_in(s.text)
-        restated = check_support(pinned, [articles[e.source] for e in cited])
-        allowed = Facts(
-            pinned.numbers - set(restated.missing_numbers),
-            tuple(e for e in pinned.entities if e not in restated.missing_entities),
-        )
-        facts = Facts(facts.numbers - allowed.numbers, tuple(e for e in facts.entities if e not in allowed.entities))
         support = check_support(facts, [e.text for e in cited])
         if not support.ok:
             notes.append(f"bỏ câu có dữ kiện không có trong đoạn trích dẫn ({support.describe()}): {s.text!r}")
@@ -421,9 +416,7 @@ class AnswerChain:
     def _finish(self, state: _State, text: str) -> Answer:
         if model_refused(text):
             return self._refusal(state, "mô hình trả lời không tìm thấy")
-        pinned = facts_in(state.condensed.pinned if state.condensed else state.question)
-        articles = {h.chunk.source: f"{h.article.title}\n{h.article.text}" for h in state.hits}
-        kept, notes = verify_answer(text, state.evidence, pinned, articles, state.standalone)
+        kept, notes = verify_answer(text, state.evidence, state.standalone)
         state.notes.extend(notes)
         if not kept:
             # The model had nothing checkable to say: quote the evidence only when it clearly answers.

@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from rag.language import detect_language
 from rag.text import fold_accents, has_diacritics, normalize, numbers_in
@@ -114,7 +115,9 @@ class Facts:
         return bool(self.numbers or self.entities)
 
 
+@lru_cache(maxsize=256)
 def _key(text: str) -> str:
+    # Cached: every answer checks the same few article texts.
     return " ".join(normalize(text).lower().split())
 
 

@@ -293,3 +293,16 @@ def test_the_model_sees_the_question_with_restored_diacritics() -> None:
         "Quang Tri da thu hoi duoc bao nhieu tien?"
     )
     assert f"Câu hỏi: {restored}" in llm.calls[0][1]["content"]
+
+
+def test_a_fact_from_the_question_must_also_be_in_the_cited_sentence() -> None:
+    """Restating the question's year while citing a sentence without it would be a bad citation."""
+
+    def reply(messages: Sequence[Message]) -> str:
+        line = next(x for x in messages[-1]["content"].splitlines() if "1 tỷ 266" in x)
+        return f"Năm 2019, Quảng Trị đã thu hồi được 1 tỷ 266 triệu đồng {line[: line.index(']') + 1]}."
+
+    answer = chain(FakeLLM(reply)).invoke("Năm 2019, Quảng Trị đã thu hồi được bao nhiêu tiền qua thanh tra?")
+    assert answer.fallback == EXTRACTIVE_UNVERIFIED
+    assert "Năm 2019, Quảng Trị đã thu hồi" not in answer.answer
+    assert any("số 2019" in note for note in answer.notes)
