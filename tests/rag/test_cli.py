@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 from pathlib import Path
@@ -95,9 +94,11 @@ def test_errors_are_clear_and_exit_2(
     assert last.startswith("Lỗi:") and message in last and "Traceback" not in err
 
 
-def test_missing_models_name_the_fetch_command(env: Path, capsys: pytest.CaptureFixture[str], corpus: Path) -> None:
-    os.environ["RAG_EMBEDDING__MODE"] = "sentence_transformers"
-    os.environ["RAG_PATHS__MODELS_DIR"] = str(env / "no-models")
+def test_missing_models_name_the_fetch_command(
+    env: Path, capsys: pytest.CaptureFixture[str], corpus: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("RAG_EMBEDDING__MODE", "sentence_transformers")
+    monkeypatch.setenv("RAG_PATHS__MODELS_DIR", str(env / "no-models"))
     assert main(["ingest", str(corpus), "--quiet"]) == 2
     assert "rag models fetch" in capsys.readouterr().err
 

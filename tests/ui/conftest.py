@@ -82,8 +82,9 @@ def live_server(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPat
     if prebuilt is not None:
         shutil.copytree(prebuilt, data / "index", ignore=shutil.ignore_patterns(".lock"), dirs_exist_ok=True)
     port = _free_port()
+    # The server sees the real settings, whatever another test left in RAG_* variables.
     env = {
-        **os.environ,
+        **{k: v for k, v in os.environ.items() if not k.startswith("RAG_")},
         "RAG_PATHS__INDEX_DIR": str(data / "index"),
         "RAG_PATHS__ARTICLES_DIR": str(data / "articles"),
         "RAG_UI__FEEDBACK_FILE": str(data / "feedback" / "feedback.jsonl"),
