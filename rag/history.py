@@ -37,35 +37,8 @@ _PRONOUN = re.compile(
 _OPENER = re.compile(r"^(?:còn|thế|vậy|và|nhưng|rồi|what about|how about|and|so)\b", re.IGNORECASE)
 # First words of organisation and rank names: not a person to resolve "ông ấy" to (folded).
 _NOT_PERSON = frozenset(
-    [
-        "bo",
-        "ban",
-        "uy",
-        "ubnd",
-        "tinh",
-        "so",
-        "thanh",
-        "quoc",
-        "chinh",
-        "cong",
-        "hoi",
-        "vien",
-        "toa",
-        "dang",
-        "trung",
-        "nha",
-        "cuc",
-        "van",
-        "phong",
-        "dai",
-        "thuong",
-        "ngoai",
-        "uncac",
-        "pctn",
-        "ministry",
-        "committee",
-        "party",
-    ]
+    "bo ban uy ubnd tinh so thanh quoc chinh cong hoi vien toa dang trung nha cuc van phong dai thuong "
+    "ngoai uncac pctn ministry committee party ".split()
 )
 _MAX_REWRITE_CHARS = 400
 
