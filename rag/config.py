@@ -68,9 +68,16 @@ class RetrievalSettings(_Section):
     mode: Literal["hybrid", "dense", "bm25"] = "hybrid"
     k: int = Field(default=5, ge=1, le=100, description="Chunks returned.")
     candidates: int = Field(default=30, ge=1, description="Candidates taken from each retriever before fusion.")
+    fusion: Literal["convex", "rrf"] = Field(
+        default="convex",
+        description="convex: weighted sum of min-max normalised scores (keeps how sure each retriever is); "
+        "rrf: weighted reciprocal-rank fusion (ranks only).",
+    )
     rrf_k: int = Field(default=10, ge=1, description="Reciprocal-rank-fusion constant.")
     dense_weight: float = Field(default=1.0, ge=0)
-    bm25_weight: float = Field(default=0.3, ge=0, description="Relative to dense_weight; tuned on the dev set.")
+    bm25_weight: float = Field(
+        default=0.5, ge=0, description="Relative to dense_weight; chosen mid-plateau on the dev set (see README)."
+    )
     sentence_weight: float = Field(
         default=0.5, ge=0, le=1, description="Dense score = (1-w) * chunk similarity + w * best sentence similarity."
     )

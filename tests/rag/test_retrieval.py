@@ -9,7 +9,7 @@ import pytest
 from rag.config import Settings
 from rag.errors import QueryError
 from rag.pipeline import Pipeline
-from rag.retrieval import fuse, promote, validate_query
+from rag.retrieval import fuse, fuse_scores, promote, validate_query
 from tests.conftest import make_settings
 
 
@@ -30,6 +30,31 @@ def test_fuse(rankings: list[tuple[list[int], float]], expected: list[int]) -> N
 
 def test_fuse_scores_are_reciprocal_ranks() -> None:
     assert fuse([([7, 8], 1.0), ([8], 0.5)], rrf_k=10) == [(8, pytest.approx(1 / 12 + 0.5 / 11)), (7, 1 / 11)]
+
+
+@pytest.mark.parametrize(
+    ("rankings", "expected"),
+    [
+        ([([(1, 0.9), (2, 0.5)], 1.0)], [1, 2]),
+        # dense barely separates rows 1-3, BM25 is far surer of row 3: row 3 wins (RRF would pick row 1)
+        (
+            [([(1, 0.735), (2, 0.733), (3, 0.725), (4, 0.5)], 1.0), ([(3, 9.0), (2, 6.0), (1, 4.0), (4, 1.0)], 0.5)],
+            [3, 2, 1, 4],
+        ),
+        # dense clearly prefers row 1: a small BM25 lead for row 2 does not overturn it
+        ([([(1, 0.9), (2, 0.6), (3, 0.5)], 1.0), ([(2, 5.0), (1, 4.8), (3, 1.0)], 0.5)], [1, 2, 3]),
+        ([([(1, 0.9), (2, 0.5)], 0.0), ([(2, 3.0)], 1.0)], [2]),  # weight 0 silences a retriever
+        ([([(4, 0.5), (5, 0.5)], 1.0)], [4, 5]),  # equal scores: no division by zero, lower row first
+        ([([], 1.0), ([], 0.5)], []),
+    ],
+)
+def test_fuse_scores(rankings: list[tuple[list[tuple[int, float]], float]], expected: list[int]) -> None:
+    assert [row for row, _ in fuse_scores(rankings)] == expected
+
+
+def test_fuse_scores_normalises_each_list() -> None:
+    fused = dict(fuse_scores([([(1, 0.8), (2, 0.6)], 1.0), ([(2, 10.0), (3, 2.0)], 0.5)]))
+    assert fused == {1: pytest.approx(1.0), 2: pytest.approx(0.5), 3: pytest.approx(0.0)}
 
 
 @pytest.mark.parametrize(
