@@ -140,7 +140,10 @@ class SearchEngine:
             ranked = self.bm25_ranking(query, k)
         else:
             bm25_weight = self._cfg.english_bm25_weight if language == "en" else self._cfg.bm25_weight
-            scored = [(self.dense_ranking(query, n), self._cfg.dense_weight), (self.bm25_ranking(query, n), bm25_weight)]
+            scored = [
+                (self.dense_ranking(query, n), self._cfg.dense_weight),
+                (self.bm25_ranking(query, n), bm25_weight),
+            ]
             if self._cfg.fusion == "convex":
                 ranked = fuse_scores(scored)
             else:
