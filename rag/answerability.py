@@ -1,0 +1,96 @@
+"""Does the evidence (or the model's reply) actually answer the question? Pure checks.
+
+Retrieval always returns the closest passages, even when none holds the answer, so
+the chain refuses on signs that the answer is missing:
+- the question asks "how many" and the best sentences state no new number;
+- the question asks for a person's name and the best sentences name nobody new;
+- the model could only restate the question, or stated a fact found in no evidence
+  sentence and no part of the question (it made the figure up, so the passages lack it).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+
+from rag.evidence import terms
+from rag.text import fold_accents, numbers_in
+from rag.verification import check_support, facts_in, named_entities
+
+# Questions asking for a quantity (folded, lower case): their answer must state a number.
+_ASKS_QUANTITY = re.compile(r"\bbao nhieu\b|\bmay (nguoi|vu|cuoc|truong hop|lan|don)\b|\bhow (many|much)\b")
+# Questions asking for one person's name (folded, lower case). "những ai" asks for groups
+# of people ("cán bộ, đảng viên"), and "có ai" asks yes or no, so neither is here.
+_ASKS_PERSON = re.compile(
+    r"\bten (la )?gi\b|\bho ten\b|\b(?<!nhung )ai la\b|^ai\b|\b(la|do|cua|boi) ai\b"
+    r"|\bwho\b|\bwhose\b|\bname of\b|\bwhich (minister|official|person|leader|author)\b"
+)
+# Words in a capitalised run that make it a title or an organisation, not a person (lower case;
+# compared with diacritics, since folded syllables collide with names: "phòng"/"Phong").
+_NOT_PERSON = re.compile(
+    r"(?<!\w)(chủ tịch|giám đốc|bộ trưởng|thủ trưởng|bí thư|tổng bí|ủy ban|ubnd|hđnd|công văn|quốc hội|chính phủ|"
+    r"trung ương|thanh tra|kiểm tra|nhà nước|thượng tướng|hội đồng|hội nghị|cơ quan|việt nam|luật|bộ|sở|ban|"
+    r"tỉnh|huyện|xã|đảng|phó|ngành|cấp|các|những|trưởng)(?!\w)"
+)
+# A run right after one of these is a place ("tỉnh Quảng Ninh"), not a person.
+_PLACE_BEFORE = re.compile(r"(?:tỉnh|huyện|thành phố|thị xã|xã|phường|quận|tại|ở|in|of)\s+$", re.IGNORECASE)
+# The model's own "not in the excerpts" reply (folded, lower case).
+_MODEL_REFUSALS = ("khong tim thay", "not found", "khong co thong tin", "no information")
+
+
+def asks_quantity(question: str) -> bool:
+    return _ASKS_QUANTITY.search(fold_accents(question).lower()) is not None
+
+
+def asks_person(question: str) -> bool:
+    return _ASKS_PERSON.search(fold_accents(" ".join(question.split())).lower()) is not None
+
+
+def person_names(text: str) -> list[str]:
+    """Runs of two to four capitalised words with no title or organisation word: "Bùi Thanh Sơn"."""
+    names = []
+    for entity in named_entities(text):
+        if not 2 <= len(entity.split()) <= 4 or _NOT_PERSON.search(entity.lower()):
+            continue
+        starts = [m.start() for m in re.finditer(re.escape(entity), text)]
+        if starts and all(_PLACE_BEFORE.search(text[max(0, i - 12) : i]) for i in starts):
+            continue
+        names.append(entity)
+    return names
+
+
+def states_quantity(question: str, best: Iterable[str]) -> bool:
+    """False when the question asks "how many" and no best sentence states a number it does not."""
+    if not asks_quantity(question):
+        return True
+    asked = set(numbers_in(question))
+    return any(set(numbers_in(text)) - asked for text in best)
+
+
+def names_person(question: str, best: Iterable[str]) -> bool:
+    """False when the question asks who (a name) and no best sentence names a person it does not."""
+    if not asks_person(question):
+        return True
+    asked = fold_accents(question).lower()
+    return any(fold_accents(name).lower() not in asked for text in best for name in person_names(text))
+
+
+def model_refused(text: str) -> bool:
+    folded = fold_accents(text).lower()
+    return any(phrase in folded for phrase in _MODEL_REFUSALS)
+
+
+def adds_nothing(sentence: str, question: str) -> bool:
+    """True when a sentence only restates the question (no new word and no new fact)."""
+    new_terms = set(terms(sentence)) - set(terms(question))
+    new_facts = facts_in(sentence).numbers - facts_in(question).numbers
+    return len(new_terms) < 2 and not new_facts
+
+
+def invented_facts(sentence: str, question: str, evidence: Sequence[str]) -> str:
+    """The numbers and names of a sentence found neither in the question nor in any evidence sentence
+    (described for a note; empty when there are none)."""
+    facts = facts_in(sentence)
+    asked = facts_in(question)
+    new = type(facts)(facts.numbers - asked.numbers, tuple(e for e in facts.entities if e not in asked.entities))
+    return check_support(new, evidence).describe()
