@@ -1,5 +1,7 @@
 """LangChain's default recipe, for comparison: RecursiveCharacterTextSplitter(1000, 200) over the
-raw files and dense-only FAISS with the same embedding model. It answers through the same chain."""
+raw files and dense-only FAISS with the same embedding model. It answers through the same chain.
+
+Used by `rag eval --retrieval baseline` (eval/runner.py) and by eval/bench_retrieval.py."""
 
 from __future__ import annotations
 

@@ -1,11 +1,12 @@
 """Answer benchmark: correctness, refusal, citation precision and latency of `Pipeline.ask`.
 
 For each dev question (with its chat history, if any) it asks the pipeline and measures:
-- answerable: the answer is not refused, contains every `must_include` string (or one of
-  `must_include_any`), and has at least one citation;
+- answerable: the answer is not refused, has at least one citation and states the key fact
+  (`eval.metrics.key_fact_correct`, the `key_fact` of `rag eval`);
 - unanswerable: the answer is refused;
 - citation precision: of the citations in non-refused answers, the share whose quote states
-  the facts (numbers, names) of the answer sentence citing it; every other one is listed;
+  the facts (numbers, names) of the answer sentence citing it (`eval.runner.citation_checks`);
+  every other one is listed;
 - latency p50: first token and full answer (generative), total (extractive).
 
 Note: the dev questions were also used while tuning the gates, so these figures are optimistic.
@@ -18,72 +19,62 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import statistics
 import sys
 import tempfile
 import time
 from pathlib import Path
 from typing import Any
 
-from eval.metrics import contains_all
+from eval.metrics import key_fact_correct, percentile
 from eval.questions import DEV_QUESTIONS, Question, load_questions
-from rag.answer import Answer, AnswerMode, Done, Token
-from rag.citations import parse_markers, strip_markers
+from eval.runner import citation_checks
+from rag.answer import Answer, AnswerMode, Done
+from rag.citations import parse_markers
 from rag.config import Settings, load_settings
 from rag.history import Turn
 from rag.pipeline import Pipeline
 from rag.sentences import split_sentences
-from rag.verification import check_support, facts_in
 
 
 def correct(q: Question, a: Answer) -> bool:
+    """Unanswerable: refused. Answerable: answered, cited, and the key fact stated (as `rag eval` scores it)."""
     if not q.answerable:
         return a.refused
-    if a.refused or not a.citations:
-        return False
-    if q.must_include_any:
-        return any(contains_all(a.answer, [n]) for n in q.must_include_any) and (
-            len(q.must_include) <= 1
-            or contains_all(a.answer, [n for n in q.must_include if n not in q.must_include_any])
-        )
-    return contains_all(a.answer, q.must_include)
+    return not a.refused and bool(a.citations) and key_fact_correct(a.answer, q.must_include, q.must_include_any)
 
 
-def citation_checks(a: Answer) -> list[tuple[int, bool, str]]:
-    """(n, quote states the sentence's facts, sentence) for every marker of a non-refused answer."""
+def bad_citations(a: Answer, articles: dict[str, str]) -> tuple[int, list[str]]:
+    """(markers checked, "[n] sentence" for each marker whose quote does not state its sentence's facts)."""
     if a.refused:
-        return []
-    quotes = {c.n: c.quote for c in a.citations}
-    checks = []
-    for span in split_sentences(a.answer):
-        raw = a.answer[span.start : span.end]
-        facts = facts_in(strip_markers(raw))
-        for n in parse_markers(raw):
-            checks.append((n, n in quotes and check_support(facts, [quotes[n]]).ok, raw))
-    return checks
+        return 0, []
+    _, precise = citation_checks(a, articles)
+    # citation_checks reports one flag per [n] marker, sentence by sentence; pair each with its sentence.
+    sentences = [a.answer[span.start : span.end] for span in split_sentences(a.answer)]
+    markers = [(n, sentence) for sentence in sentences for n in parse_markers(sentence)]
+    return len(precise), [f"[{n}] {sentence}" for (n, sentence), ok in zip(markers, precise, strict=True) if not ok]
 
 
-def run(pipeline: Pipeline, q: Question, mode: AnswerMode) -> tuple[Answer, float | None]:
+def run(pipeline: Pipeline, q: Question, mode: AnswerMode) -> Answer:
     history = [Turn(t["role"], t["content"]) for t in q.history]  # type: ignore[arg-type]
     answer = None
     for event in pipeline.ask_stream(q.question, history, mode):
         if isinstance(event, Done):
             answer = event.answer
-        elif isinstance(event, Token):
-            pass
     assert answer is not None
-    return answer, answer.timings_ms.get("first_token")
+    return answer
 
 
 def p50(values: list[float]) -> float | None:
-    return round(statistics.median(values), 1) if values else None
+    value = percentile(values, 50)
+    return None if value is None else round(value, 1)
 
 
 def bench(pipeline: Pipeline, questions: list[Question], mode: AnswerMode, verbose: bool) -> dict[str, Any]:
-    rows = []
+    articles = {a.source: a.text for a in pipeline.articles()}
+    rows: list[dict[str, Any]] = []
     for q in questions:
-        a, _ = run(pipeline, q, mode)
-        checks = citation_checks(a)
+        a = run(pipeline, q, mode)
+        checked, flagged = bad_citations(a, articles)
         ok = correct(q, a)
         rows.append(
             {
@@ -93,8 +84,8 @@ def bench(pipeline: Pipeline, questions: list[Question], mode: AnswerMode, verbo
                 "ok": ok,
                 "answer": a.to_json(),
                 "notes": list(a.notes),
-                "bad_citations": [f"[{n}] {sentence}" for n, good, sentence in checks if not good],
-                "citations_checked": len(checks),
+                "bad_citations": flagged,
+                "citations_checked": checked,
             }
         )
         if verbose:
@@ -187,8 +178,8 @@ def main(argv: list[str] | None = None) -> int:
             results[mode]["seconds"] = round(time.perf_counter() - t, 1)
             results[mode]["load_avg_1min"] = [round(load_before, 2), round(os.getloadavg()[0], 2)]
     print("Note: the chain's gates and thresholds were tuned on these same dev questions; figures are optimistic.")
-    for mode, r in results.items():
-        print(f"== {mode}: {r['questions']} questions in {r['seconds']} s")
+    for name, r in results.items():
+        print(f"== {name}: {r['questions']} questions in {r['seconds']} s")
         print(f"  answerable correct (key fact + citation): {r['answerable_correct']:.1%}")
         print(f"  unanswerable refused:                     {r['unanswerable_refused']:.1%}")
         print(f"  citation precision: {r['citation_precision']}  (bad citations: {r['bad_citations']})")
