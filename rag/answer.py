@@ -5,8 +5,11 @@
 Trust rules:
 - the question's pinned facts (entities, numbers) must all appear in one retrieved article,
   otherwise the reply is the fixed refusal with the closest passages as "see also";
+- a "how many" or "who" question whose best evidence states no new number or name is refused
+  (rag/answerability.py);
 - every shown sentence cites an evidence sentence that states its numbers and names;
-  failing sentences are dropped, and if none survives the answer falls back to extractive;
+  failing sentences are dropped; if none survives, a reply stating a number that no evidence
+  sentence holds is refused (the model made it up), otherwise the answer falls back to extractive;
 - the LLM failing to load also falls back to extractive; `fallback` says what happened.
 """
 
@@ -15,20 +18,20 @@ from __future__ import annotations
 import re
 import time
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
 from langchain_core.runnables import Runnable, RunnableGenerator, RunnableLambda
 
+from rag.answerability import adds_nothing, invented_numbers, model_refused, names_person, states_quantity
 from rag.citations import Citation, MarkedSentence, citation_for, render, split_marked
 from rag.config import Settings
-from rag.evidence import Evidence, SentenceScores, coverage, estimate_tokens, select_evidence, terms
+from rag.evidence import Evidence, SentenceScores, coverage, estimate_tokens, select_evidence
 from rag.history import Condensed, Turn, condense
 from rag.language import Language, detect_language
 from rag.llm import LLM, LLMUnavailableError, Message
 from rag.prompts import render as render_prompt
 from rag.retrieval import SearchHit, validate_query
-from rag.text import fold_accents, numbers_in
 from rag.verification import Facts, check_support, facts_in, supporting_sources
 
 AnswerMode = Literal["generative", "extractive"]
@@ -40,10 +43,6 @@ _EXTRACTIVE_LEAD: dict[Language, str] = {"vi": "Theo các bài báo:", "en": "Fr
 # A generated answer is cut after this many cited sentences ("... [1]." or "... [1][2].").
 MAX_ANSWER_SENTENCES = 2
 _CITED_END = re.compile(r"\]\s*[.!?…](?:\s|$)")
-# Questions asking for a quantity (folded, lower case): their answer must state a number.
-_ASKS_QUANTITY = re.compile(r"\bbao nhieu\b|\bmay (nguoi|vu|cuoc|truong hop|lan|don)\b|\bhow (many|much)\b")
-# The model's own "not in the excerpts" reply (folded, lower case).
-_MODEL_REFUSALS = ("khong tim thay", "not found", "khong co thong tin", "no information")
 # Below this share of the question's content words in the evidence, Vietnamese questions are refused.
 MIN_COVERAGE = 0.4
 # An unverifiable model answer falls back to quoting only when the best sentence covers this much.
@@ -125,11 +124,6 @@ def _ms(since: float) -> float:
     return round((time.perf_counter() - since) * 1000, 1)
 
 
-def model_refused(text: str) -> bool:
-    folded = fold_accents(text).lower()
-    return any(phrase in folded for phrase in _MODEL_REFUSALS)
-
-
 def extractive_pick(evidence: Sequence[Evidence], per_source: bool = False) -> list[Evidence]:
     """The sentences an extractive answer quotes, in article order (at most EXTRACTIVE_SENTENCES).
 
@@ -151,14 +145,6 @@ def extractive_pick(evidence: Sequence[Evidence], per_source: bool = False) -> l
     picked += [e for e in evidence[1:] if e.score >= top.score - EXTRACTIVE_MARGIN]
     chosen = list(dict.fromkeys(picked))[:EXTRACTIVE_SENTENCES]
     return sorted(chosen, key=lambda e: (e.source, e.start))
-
-
-def states_quantity(question: str, best: Sequence[Evidence]) -> bool:
-    """False when the question asks "how many" and no best sentence states a number it does not."""
-    if _ASKS_QUANTITY.search(fold_accents(question).lower()) is None:
-        return True
-    asked = set(numbers_in(question))
-    return any(set(numbers_in(e.text)) - asked for e in best)
 
 
 def as_quote(text: str) -> str:
@@ -227,11 +213,13 @@ def _align(sentence: MarkedSentence, evidence: Sequence[Evidence]) -> MarkedSent
     return MarkedSentence(sentence.text, (best[1],)) if best else None
 
 
-def adds_nothing(sentence: str, question: str) -> bool:
-    """True when a sentence only restates the question (no new word and no new fact)."""
-    new_terms = set(terms(sentence)) - set(terms(question))
-    new_facts = facts_in(sentence).numbers - facts_in(question).numbers
-    return len(new_terms) < 2 and not new_facts
+def unanswered_reason(text: str, evidence: Sequence[Evidence], question: str) -> str | None:
+    """Why a reply whose every sentence failed verification shows the passages lack the answer, if it does."""
+    texts = [e.text for e in evidence]
+    invented = sorted(
+        {n for s in split_marked(text, [e.n for e in evidence]) for n in invented_numbers(s.text, question, texts)}
+    )
+    return f"mô hình nêu số không có trong bài ({', '.join(invented)})" if invented else None
 
 
 def verify_answer(
@@ -268,8 +256,20 @@ def verify_answer(
         if not facts and detect_language(s.text) == "vi" and coverage(s.text, " ".join(e.text for e in cited)) < 0.3:
             notes.append(f"bỏ câu không khớp đoạn trích dẫn: {s.text!r}")
             continue
-        kept.append(s)
+        kept.append(tighten(s, cited, facts))
     return kept, notes
+
+
+def tighten(sentence: MarkedSentence, cited: Sequence[Evidence], facts: Facts) -> MarkedSentence:
+    """Keep only the markers whose passage alone states all the sentence's facts, when any does.
+
+    "... [1][2]" where [2] states everything and [1] only part would send a reader to a passage
+    lacking the fact; facts spread over several passages keep all their markers.
+    """
+    if not facts or len(cited) < 2:
+        return sentence
+    alone = tuple(e.n for e in cited if check_support(facts, [e.text]).ok)
+    return replace(sentence, markers=alone) if alone else sentence
 
 
 class AnswerChain:
@@ -358,8 +358,11 @@ class AnswerChain:
             cover = coverage(state.standalone, " ".join(e.text for e in state.evidence))
             if cover < MIN_COVERAGE:
                 state.refusal_reason = f"bằng chứng chỉ khớp {cover:.0%} từ của câu hỏi"
-        if state.refusal_reason is None and not states_quantity(state.standalone, self._pick(state)):
+        best = [e.text for e in self._pick(state)]
+        if state.refusal_reason is None and not states_quantity(state.standalone, best):
             state.refusal_reason = "câu hỏi hỏi số lượng nhưng các câu bằng chứng tốt nhất không nêu số nào mới"
+        if state.refusal_reason is None and not names_person(state.standalone, best):
+            state.refusal_reason = "câu hỏi hỏi tên người nhưng các câu bằng chứng tốt nhất không nêu tên ai mới"
         return state
 
     def _pick(self, state: _State) -> list[Evidence]:
@@ -418,6 +421,9 @@ class AnswerChain:
             return self._refusal(state, "mô hình trả lời không tìm thấy")
         kept, notes = verify_answer(text, state.evidence, state.standalone)
         state.notes.extend(notes)
+        if not kept and (reason := unanswered_reason(text, state.evidence, state.standalone)):
+            # The model made a figure up: the passages do not hold the answer.
+            return self._refusal(state, reason)
         if not kept:
             # The model had nothing checkable to say: quote the evidence only when it clearly answers.
             quoted = " ".join(e.text for e in self._pick(state))

@@ -4,8 +4,8 @@ Retrieval always returns the closest passages, even when none holds the answer, 
 the chain refuses on signs that the answer is missing:
 - the question asks "how many" and the best sentences state no new number;
 - the question asks for a person's name and the best sentences name nobody new;
-- the model could only restate the question, or stated a fact found in no evidence
-  sentence and no part of the question (it made the figure up, so the passages lack it).
+- every sentence the model wrote failed verification and one states a number found in no
+  evidence sentence and not in the question (it made the figure up, so the passages lack it).
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from collections.abc import Iterable, Sequence
 
 from rag.evidence import terms
 from rag.text import fold_accents, numbers_in
-from rag.verification import check_support, facts_in, named_entities
+from rag.verification import facts_in, named_entities
 
 # Questions asking for a quantity (folded, lower case): their answer must state a number.
 _ASKS_QUANTITY = re.compile(r"\bbao nhieu\b|\bmay (nguoi|vu|cuoc|truong hop|lan|don)\b|\bhow (many|much)\b")
@@ -34,6 +34,7 @@ _NOT_PERSON = re.compile(
 )
 # A run right after one of these is a place ("tỉnh Quảng Ninh"), not a person.
 _PLACE_BEFORE = re.compile(r"(?:tỉnh|huyện|thành phố|thị xã|xã|phường|quận|tại|ở|in|of)\s+$", re.IGNORECASE)
+_DANGLING_MARKER = re.compile(r"\[\d*\s*$")
 # The model's own "not in the excerpts" reply (folded, lower case).
 _MODEL_REFUSALS = ("khong tim thay", "not found", "khong co thong tin", "no information")
 
@@ -87,10 +88,12 @@ def adds_nothing(sentence: str, question: str) -> bool:
     return len(new_terms) < 2 and not new_facts
 
 
-def invented_facts(sentence: str, question: str, evidence: Sequence[str]) -> str:
-    """The numbers and names of a sentence found neither in the question nor in any evidence sentence
-    (described for a note; empty when there are none)."""
-    facts = facts_in(sentence)
-    asked = facts_in(question)
-    new = type(facts)(facts.numbers - asked.numbers, tuple(e for e in facts.entities if e not in asked.entities))
-    return check_support(new, evidence).describe()
+def invented_numbers(sentence: str, question: str, evidence: Sequence[str]) -> list[str]:
+    """Numbers of a sentence found neither in the question nor in any evidence sentence.
+
+    Only numbers: names get shortened, translated or respelled by the model, but a figure
+    the passages never state was made up, which is what a trap question draws out.
+    """
+    sentence = _DANGLING_MARKER.sub("", sentence)  # "[1" cut off by the token limit is not a number
+    stated = {n for text in [question, *evidence] for n in numbers_in(text)}
+    return sorted(set(numbers_in(sentence)) - stated)

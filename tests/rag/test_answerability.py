@@ -1,0 +1,140 @@
+"""Answer-type and model-reply checks that decide a refusal (pure, table-driven)."""
+
+from __future__ import annotations
+
+import pytest
+
+from rag.answerability import (
+    adds_nothing,
+    asks_person,
+    invented_numbers,
+    model_refused,
+    names_person,
+    person_names,
+    states_quantity,
+)
+
+
+@pytest.mark.parametrize(
+    ("question", "sentence", "ok"),
+    [
+        ("Quảng Trị thu hồi bao nhiêu tiền?", "Quảng Trị thu hồi 1 tỷ đồng.", True),
+        ("Ngân sách năm 2023 là bao nhiêu?", "Năm 2023, Bộ tăng cường kiểm tra.", False),
+        ("How many cases in 2018?", "Năm 2018 có 5 vụ.", True),
+        ("Ai là Trưởng ban?", "Bộ trưởng làm Trưởng ban.", True),  # not a quantity question
+    ],
+)
+def test_quantity_questions_need_a_new_number(question: str, sentence: str, ok: bool) -> None:
+    assert states_quantity(question, [sentence]) is ok
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("Chủ tịch UBND tỉnh Quảng Trị ký công văn tên là gì?", True),
+        ("Ai là tác giả bài viết về Quảng Ninh?", True),
+        ("Bài viết này do ai thực hiện?", True),
+        ("Hội nghị xoay quanh cuốn sách của ai?", True),
+        ("Which minister prepared the report?", True),
+        ("Who wrote the article?", True),
+        ("Đã có ai phản đối kết quả chưa?", False),  # yes/no
+        ("Bộ lấy những ai làm trung tâm phục vụ?", False),  # groups of people
+        ("Quảng Trị thu hồi bao nhiêu tiền?", False),
+    ],
+)
+def test_asks_person(question: str, expected: bool) -> None:
+    assert asks_person(question) is expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Bộ trưởng Bộ Ngoại giao Bùi Thanh Sơn vừa có báo cáo.", ["Bùi Thanh Sơn"]),
+        ("cuốn sách của Tổng Bí thư Nguyễn Phú Trọng về phòng, chống tham nhũng", ["Nguyễn Phú Trọng"]),
+        ("Phương Nghi", ["Phương Nghi"]),
+        ("Thượng tướng Tô Lâm, Ủy viên Bộ Chính trị, phát biểu.", ["Tô Lâm"]),
+        ("Chủ tịch UBND tỉnh Quảng Trị chỉ đạo Giám đốc các Sở, Thủ trưởng các ban.", []),  # titles and a place
+        ("Bộ Ngoại giao đã ban hành quy chế.", []),
+    ],
+)
+def test_person_names(text: str, expected: list[str]) -> None:
+    assert person_names(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("question", "sentence", "ok"),
+    [
+        (
+            "Chủ tịch UBND tỉnh Quảng Trị ký Công văn 3628 tên là gì?",
+            "Chủ tịch UBND tỉnh Quảng Trị ký Công văn 3628.",
+            False,
+        ),
+        ("Ai là Bộ trưởng Bộ Ngoại giao?", "Bộ trưởng Bộ Ngoại giao Bùi Thanh Sơn cho biết.", True),
+        (
+            "Bộ trưởng Bùi Thanh Sơn tên là gì?",
+            "Bộ trưởng Bùi Thanh Sơn cho biết.",
+            False,
+        ),  # the name is the question's own
+        ("Quảng Trị thu hồi bao nhiêu tiền?", "Tỉnh thu hồi 1 tỷ đồng.", True),  # not a who-question
+    ],
+)
+def test_who_questions_need_a_new_name(question: str, sentence: str, ok: bool) -> None:
+    assert names_person(question, [sentence]) is ok
+
+
+@pytest.mark.parametrize(
+    ("sentence", "question", "evidence", "expected"),
+    [
+        # a figure the passages never state: the model made it up
+        (
+            "The Inspectorate carried out 15 inspections in 2018.",
+            "How many inspections in 2018?",
+            ["Năm 2018, Bộ họp."],
+            ["15"],
+        ),
+        ("Quảng Ninh kê khai cho 1 trường hợp.", "Quảng Ninh kê khai bao nhiêu?", ["Quảng Ninh có 251 CBCCVC."], ["1"]),
+        # the question's own year, and a number from another evidence sentence, are not inventions
+        (
+            "Năm 2021, Bộ kê khai 1.695 trường hợp.",
+            "Năm 2021 Bộ kê khai bao nhiêu?",
+            ["Bộ đã kê khai 1,695 trường hợp."],
+            [],
+        ),
+        ("Bộ nhận 111 đơn (giảm 41%).", "Bộ nhận bao nhiêu đơn?", ["Bộ nhận 111 đơn.", "Giảm 41% so với 2017."], []),
+        # names are not judged here (the model shortens and translates them)
+        ("Ông Nguyễn Văn A báo cáo.", "Ai báo cáo?", ["Bộ trưởng Bùi Thanh Sơn vừa có báo cáo."], []),
+        # a citation marker cut off by the token limit is not a number
+        ("Bộ nhận 111 đơn [1", "Bộ nhận bao nhiêu đơn?", ["Bộ nhận 111 đơn."], []),
+    ],
+)
+def test_invented_numbers(sentence: str, question: str, evidence: list[str], expected: list[str]) -> None:
+    assert invented_numbers(sentence, question, evidence) == expected
+
+
+@pytest.mark.parametrize(
+    ("sentence", "question", "expected"),
+    [
+        (
+            "Chủ tịch UBND tỉnh Quảng Trị tên là Chủ tịch UBND tỉnh Quảng Trị.",
+            "Chủ tịch UBND tỉnh Quảng Trị tên là gì?",
+            True,
+        ),
+        ("Bộ đã xác minh 26 trường hợp.", "Bộ đã xác minh bao nhiêu trường hợp?", False),
+        ("Quy chế làm việc của Thanh tra Bộ.", "Bộ ban hành quy chế làm việc cho đơn vị nào?", False),
+    ],
+)
+def test_adds_nothing(sentence: str, question: str, expected: bool) -> None:
+    assert adds_nothing(sentence, question) is expected
+
+
+@pytest.mark.parametrize(
+    ("reply", "expected"),
+    [
+        ("KHÔNG TÌM THẤY", True),
+        ("Không tìm thấy thông tin.", True),
+        ("Not found in the excerpts.", True),
+        ("Có 5 vụ [1].", False),
+    ],
+)
+def test_model_refused(reply: str, expected: bool) -> None:
+    assert model_refused(reply) is expected
