@@ -18,19 +18,20 @@ from __future__ import annotations
 import re
 import time
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from langchain_core.runnables import Runnable, RunnableGenerator, RunnableLambda
 
-from rag.answerability import adds_nothing, invented_numbers, model_refused, names_person, states_quantity
-from rag.citations import Citation, MarkedSentence, citation_for, render, split_marked
+from rag.answerability import model_refused, names_person, states_quantity
+from rag.citations import Citation, citation_for, render
 from rag.config import Settings
 from rag.evidence import Evidence, SentenceScores, coverage, estimate_tokens, select_evidence
 from rag.history import Condensed, Turn, condense
 from rag.language import Language, detect_language
 from rag.llm import LLM, LLMUnavailableError, Message
 from rag.prompts import render as render_prompt
+from rag.reply_check import unanswered_reason, verify_answer
 from rag.retrieval import SearchHit, validate_query
 from rag.verification import Facts, check_support, facts_in, supporting_sources
 
@@ -191,85 +192,6 @@ def build_messages(question: str, evidence: Sequence[Evidence], language: Langua
             ),
         },
     ]
-
-
-def _align(sentence: MarkedSentence, evidence: Sequence[Evidence]) -> MarkedSentence | None:
-    """Cite an unmarked sentence to the evidence sentence that states all its facts and most of its words.
-
-    An English sentence cannot share words with Vietnamese passages: it needs at least one
-    fact, and goes to the best-ranked evidence sentence stating all of them.
-    """
-    facts = facts_in(sentence.text)
-    english = detect_language(sentence.text) == "en"
-    if english and not facts:
-        return None
-    best: tuple[float, int] | None = None
-    for e in evidence:
-        if not check_support(facts, [e.text]).ok:
-            continue
-        overlap = 1.0 if english else coverage(sentence.text, e.text)
-        if overlap >= 0.5 and (best is None or overlap > best[0]):
-            best = (overlap, e.n)
-    return MarkedSentence(sentence.text, (best[1],)) if best else None
-
-
-def unanswered_reason(text: str, evidence: Sequence[Evidence], question: str) -> str | None:
-    """Why a reply whose every sentence failed verification shows the passages lack the answer, if it does."""
-    texts = [e.text for e in evidence]
-    invented = sorted(
-        {n for s in split_marked(text, [e.n for e in evidence]) for n in invented_numbers(s.text, question, texts)}
-    )
-    return f"mô hình nêu số không có trong bài ({', '.join(invented)})" if invented else None
-
-
-def verify_answer(
-    text: str, evidence: Sequence[Evidence], question: str = ""
-) -> tuple[list[MarkedSentence], list[str]]:
-    """The sentences that survive (markers valid, facts supported) and a note per dropped one.
-
-    Every number and name of a sentence must be in the sentences it cites, even one the
-    question itself stated: "Năm 2021, ..." citing a sentence without 2021 is dropped, since
-    the citation would not show the reader that fact.
-    """
-    by_n = {e.n: e for e in evidence}
-    kept: list[MarkedSentence] = []
-    notes: list[str] = []
-    for s in split_marked(text, list(by_n)):
-        if question and adds_nothing(s.text, question):
-            notes.append(f"bỏ câu chỉ nhắc lại câu hỏi: {s.text!r}")
-            continue
-        if s.dropped_markers:
-            notes.append(f"bỏ trích dẫn không tồn tại {list(s.dropped_markers)}")
-        if not s.markers:
-            aligned = _align(s, evidence)
-            if aligned is None:
-                notes.append(f"bỏ câu không có trích dẫn hợp lệ: {s.text!r}")
-                continue
-            notes.append(f"gắn trích dẫn [{aligned.markers[0]}] cho câu thiếu trích dẫn")
-            s = aligned
-        cited = [by_n[n] for n in s.markers]
-        facts = facts_in(s.text)
-        support = check_support(facts, [e.text for e in cited])
-        if not support.ok:
-            notes.append(f"bỏ câu có dữ kiện không có trong đoạn trích dẫn ({support.describe()}): {s.text!r}")
-            continue
-        if not facts and detect_language(s.text) == "vi" and coverage(s.text, " ".join(e.text for e in cited)) < 0.3:
-            notes.append(f"bỏ câu không khớp đoạn trích dẫn: {s.text!r}")
-            continue
-        kept.append(tighten(s, cited, facts))
-    return kept, notes
-
-
-def tighten(sentence: MarkedSentence, cited: Sequence[Evidence], facts: Facts) -> MarkedSentence:
-    """Keep only the markers whose passage alone states all the sentence's facts, when any does.
-
-    "... [1][2]" where [2] states everything and [1] only part would send a reader to a passage
-    lacking the fact; facts spread over several passages keep all their markers.
-    """
-    if not facts or len(cited) < 2:
-        return sentence
-    alone = tuple(e.n for e in cited if check_support(facts, [e.text]).ok)
-    return replace(sentence, markers=alone) if alone else sentence
 
 
 class AnswerChain:

@@ -40,6 +40,16 @@ def test_trap_question_is_refused(real_pipeline: Pipeline) -> None:
     assert answer.citations  # see also
 
 
+def test_in_domain_trap_the_retrieval_check_lets_through_is_refused(real_pipeline: Pipeline) -> None:
+    """Quảng Ninh's 2021 article exists and talks about declarations, but gives no first-time count
+    (the 1.695 is the Foreign Ministry's): the model's figure is found in no passage."""
+    answer = real_pipeline.ask(
+        "Năm 2021, tỉnh Quảng Ninh đã hoàn thành kê khai tài sản, thu nhập lần đầu cho bao nhiêu trường hợp?"
+    )
+    assert answer.refused and answer.answer == REFUSAL["vi"]
+    assert "1.695" not in answer.answer
+
+
 def test_follow_up_is_rewritten_and_answered(real_pipeline: Pipeline) -> None:
     history = [
         Turn("user", "Trong 6 tháng đầu năm 2019, Quảng Trị đã tiến hành bao nhiêu cuộc thanh tra kinh tế - xã hội?"),
