@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from rag.language import ENGLISH_FUNCTION_WORDS, metadata_intent
 from rag.retrieval import SearchHit
 from rag.sentences import Span, split_long, split_sentences
 from rag.store import IndexData
@@ -25,11 +26,10 @@ from rag.text import fold_accents, normalize
 MAX_SENTENCE_CHARS = 400
 _TERM = re.compile(r"\w+", re.UNICODE)
 # Question words and grammar that say nothing about which sentence answers (folded).
-_STOP = frozenset(
+_STOP = ENGLISH_FUNCTION_WORDS | frozenset(
     "bao nhieu nao gi ai la cua va cac nhung duoc da co khong trong voi cho thi ve tai theo nhu the sao "
     "khi nay do bi o den tu mot cung con hay hoac ra len vao moi nhieu it ma neu thuoc sau truoc viec "
-    "cho boi what which who whom how many much the a an of to in on for and or is are was were be been "
-    "did does do has have had with by from that this it its as at their there than into about ".split()
+    "cho boi".split()
 )
 # Phrases that address the assistant instead of informing the reader: a prompt injection
 # planted in an article. Such sentences never reach the prompt (folded, lower case).
@@ -37,9 +37,6 @@ _INJECTION = re.compile(
     r"bo qua (moi|tat ca|cac)? ?(huong dan|chi dan|lenh)|ignore (all |any )?(previous|prior|above) instructions"
     r"|system prompt|ban la tro ly|you are (an? )?(ai|assistant)|(tra loi|reply|answer) (bang|with)? ?['\"“‘]",
 )
-# Questions about the publication date or the author: the dateline and byline are the evidence.
-_ASKS_DATE = re.compile(r"dang (vao |vao )?ngay|ngay nao|khi nao|dang luc|published|when was|what date", re.I)
-_ASKS_AUTHOR = re.compile(r"tac gia|ai (viet|thuc hien)|do ai|who wrote|author|written by", re.I)
 _DATE = re.compile(r"\b\d{1,2}/\d{1,2}/\d{4}\b")
 # Weight of the dense (embedding) similarity of a sentence, next to the lexical score (a sum of
 # rarity weights, typically 5-25). Dense similarity ranks answer sentences better than word
@@ -175,9 +172,8 @@ def score_sentences(
     just above that article's best sentence, so the most relevant article's one comes first.
     """
     cands = _candidates(hits)
-    folded_q = fold_accents(question).lower()
-    asks_date = _ASKS_DATE.search(folded_q) is not None
-    asks_author = _ASKS_AUTHOR.search(folded_q) is not None
+    intent = metadata_intent(question)  # the same reading of the question as retrieval's
+    asks_date, asks_author = intent == "date", intent == "author"
     q_terms = set(terms(question))
     q_bigrams = _bigrams(terms(question))
     df: dict[str, int] = {}

@@ -20,7 +20,8 @@ Language = Literal["vi", "en"]
 
 _WORDS = re.compile(r"[^\W_]+", re.UNICODE)
 # Frequent function words that tell English from diacritic-free Vietnamese.
-_EN = frozenset(
+# English function words: counted to detect English, ignored when matching question words.
+ENGLISH_FUNCTION_WORDS = frozenset(
     "the a an of to in on for and or is are was were be been did does do what which who whom whose when "
     "where why how many much has have had with by from that this these those it its as at their there "
     "than into about ".split()
@@ -94,7 +95,7 @@ def detect_language(text: str) -> Language:
     words = [w for w in _WORDS.findall(text)]
     # English questions name Vietnamese places ("Quảng Ninh"), so diacritics alone do not decide.
     accented = sum(has_diacritics(w) for w in words)
-    en = sum(w.lower() in _EN for w in words)
+    en = sum(w.lower() in ENGLISH_FUNCTION_WORDS for w in words)
     vi = sum(fold_accents(w).lower() in _VI for w in words if not has_diacritics(w))
     return "en" if en >= 2 and en > vi + accented // 2 else "vi"
 
