@@ -23,7 +23,7 @@ from typing import Any, Literal
 
 from langchain_core.runnables import Runnable, RunnableGenerator, RunnableLambda
 
-from rag.answerability import model_refused, names_person, states_quantity
+from rag.answerability import answer_type_first, model_refused, names_person, states_quantity
 from rag.citations import Citation, citation_for, render
 from rag.config import Settings
 from rag.evidence import Evidence, SentenceScores, coverage, estimate_tokens, select_evidence
@@ -274,6 +274,8 @@ class AnswerChain:
             sources=sources,
             dense=state.dense,
         )
+        bylines = [h.article.author or "" for h in state.hits]
+        state.evidence = answer_type_first(state.standalone, state.evidence, EXTRACTIVE_MARGIN, bylines)
         if state.refusal_reason is None and not state.evidence:
             state.refusal_reason = "không có câu bằng chứng"
         if state.refusal_reason is None and state.language == "vi":

@@ -12,8 +12,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
+from dataclasses import replace
 
-from rag.evidence import terms
+from rag.evidence import Evidence, terms
 from rag.text import fold_accents, numbers_in
 from rag.verification import facts_in, named_entities
 
@@ -97,3 +98,37 @@ def invented_numbers(sentence: str, question: str, evidence: Sequence[str]) -> l
     sentence = _DANGLING_MARKER.sub("", sentence)  # "[1" cut off by the token limit is not a number
     stated = {n for text in [question, *evidence] for n in numbers_in(text)}
     return sorted(set(numbers_in(sentence)) - stated)
+
+
+def answer_type_first(
+    question: str, evidence: Sequence[Evidence], margin: float, bylines: Iterable[str] = ()
+) -> list[Evidence]:
+    """The evidence, with the best sentence of the asked type first when the top one is not of it.
+
+    For a "who" question whose top sentence names nobody new (or a "how many" one stating no new
+    number), the first sentence scoring within `margin` of the top that does moves to the front,
+    and the sentences are renumbered 1... A bare byline does not answer who did something.
+    """
+    if not evidence:
+        return []
+    skip = {" ".join(b.split()) for b in bylines if b}
+    if asks_person(question):
+
+        def fits(text: str) -> bool:
+            return " ".join(text.split()) not in skip and names_person(question, [text])
+
+    elif asks_quantity(question):
+
+        def fits(text: str) -> bool:
+            return states_quantity(question, [text])
+
+    else:
+        return list(evidence)
+    top = evidence[0]
+    if fits(top.text):
+        return list(evidence)
+    best = next((e for e in evidence[1:] if e.score >= top.score - margin and fits(e.text)), None)
+    if best is None:
+        return list(evidence)
+    ordered = [best, *(e for e in evidence if e is not best)]
+    return [replace(e, n=i) for i, e in enumerate(ordered, start=1)]

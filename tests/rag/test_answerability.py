@@ -6,6 +6,7 @@ import pytest
 
 from rag.answerability import (
     adds_nothing,
+    answer_type_first,
     asks_person,
     invented_numbers,
     model_refused,
@@ -13,6 +14,7 @@ from rag.answerability import (
     person_names,
     states_quantity,
 )
+from rag.evidence import Evidence
 
 
 @pytest.mark.parametrize(
@@ -138,3 +140,59 @@ def test_adds_nothing(sentence: str, question: str, expected: bool) -> None:
 )
 def test_model_refused(reply: str, expected: bool) -> None:
     assert model_refused(reply) is expected
+
+
+def _evidence(texts_scores: list[tuple[str, float]]) -> list[Evidence]:
+    return [Evidence(i, "a.txt", "T", None, "a.txt#0", 0, len(t), t, s) for i, (t, s) in enumerate(texts_scores, 1)]
+
+
+@pytest.mark.parametrize(
+    ("question", "sentences", "bylines", "first"),
+    [
+        # who-question: a near-top sentence naming someone moves first
+        (
+            "Which minister prepared the report?",
+            [("Bộ trưởng làm Trưởng ban.", 55.7), ("Bộ trưởng Bùi Thanh Sơn báo cáo.", 53.4)],
+            [],
+            "Bộ trưởng Bùi Thanh Sơn báo cáo.",
+        ),
+        # ... but not from far below the top, and never a bare byline
+        (
+            "Chủ tịch tỉnh tên là gì?",
+            [("Chủ tịch tỉnh ký công văn.", 100.0), ("Bùi Thanh Sơn phát biểu.", 71.2)],
+            [],
+            "Chủ tịch tỉnh ký công văn.",
+        ),
+        (
+            "Chủ tịch tỉnh tên là gì?",
+            [("Chủ tịch tỉnh ký công văn.", 100.0), ("Phương Nghi", 99.0)],
+            ["Phương Nghi"],
+            "Chủ tịch tỉnh ký công văn.",
+        ),
+        # how-many question: the near-top sentence with a number moves first
+        (
+            "Tỉnh thu hồi bao nhiêu tiền?",
+            [("Tỉnh tăng cường thu hồi tiền.", 60.0), ("Tỉnh thu hồi 1 tỷ đồng.", 58.0)],
+            [],
+            "Tỉnh thu hồi 1 tỷ đồng.",
+        ),
+        # the top already fits, or the question asks neither: order kept
+        (
+            "Tỉnh thu hồi bao nhiêu tiền?",
+            [("Tỉnh thu hồi 2 tỷ đồng.", 60.0), ("Tỉnh thu hồi 1 tỷ đồng.", 58.0)],
+            [],
+            "Tỉnh thu hồi 2 tỷ đồng.",
+        ),
+        (
+            "Tỉnh làm gì?",
+            [("Tỉnh tăng cường kiểm tra.", 60.0), ("Tỉnh thu hồi 1 tỷ đồng.", 58.0)],
+            [],
+            "Tỉnh tăng cường kiểm tra.",
+        ),
+    ],
+)
+def test_answer_type_first(question: str, sentences: list[tuple[str, float]], bylines: list[str], first: str) -> None:
+    ordered = answer_type_first(question, _evidence(sentences), margin=5.0, bylines=bylines)
+    assert ordered[0].text == first
+    assert [e.n for e in ordered] == list(range(1, len(sentences) + 1))
+    assert sorted(e.text for e in ordered) == sorted(t for t, _ in sentences)
