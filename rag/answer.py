@@ -31,7 +31,7 @@ from rag.history import Condensed, Turn, condense
 from rag.language import Language, detect_language
 from rag.llm import LLM, LLMUnavailableError, Message
 from rag.prompts import render as render_prompt
-from rag.reply_check import unanswered_reason, verify_answer
+from rag.reply_check import finished_part, unanswered_reason, verify_answer
 from rag.retrieval import SearchHit, validate_query
 from rag.verification import Facts, check_support, facts_in, supporting_sources
 
@@ -337,12 +337,16 @@ class AnswerChain:
             state.notes.append(f"LLM lỗi, chuyển sang trích dẫn: {exc}")
             yield Done(self._extractive(state, fallback=EXTRACTIVE_NO_LLM))
             return
-        yield Done(self._finish(state, "".join(pieces)))
+        # A stream as long as the limit was cut off (llama.cpp and OpenAI servers stream a token a piece).
+        yield Done(self._finish(state, "".join(pieces), truncated=len(pieces) >= max_tokens))
 
     # -- answers
-    def _finish(self, state: _State, text: str) -> Answer:
+    def _finish(self, state: _State, text: str, truncated: bool = False) -> Answer:
         if model_refused(text):
             return self._refusal(state, "mô hình trả lời không tìm thấy")
+        text, tail = finished_part(text) if truncated else (text, "")
+        if tail:
+            state.notes.append(f"bỏ câu bị cắt ở giới hạn độ dài: {tail!r}")
         kept, notes = verify_answer(text, state.evidence, state.standalone)
         state.notes.extend(notes)
         if not kept and (reason := unanswered_reason(text, state.evidence, state.standalone)):

@@ -170,8 +170,8 @@ class FakeLLM:
         if self._error is not None:
             raise self._error
         self.calls.append(list(messages))
-        # Word by word, spaces kept, like a tokenizer would deliver it.
-        yield from re.findall(r"\S+\s*|\s+", self._reply(messages))
+        # Word by word, spaces kept, like a tokenizer would deliver it, and cut at the limit like a model.
+        yield from re.findall(r"\S+\s*|\s+", self._reply(messages))[:max_tokens]
 
 
 def build_llm(settings: Settings) -> LLM:

@@ -7,6 +7,7 @@ passages hold; markers to passages lacking the facts are dropped when another st
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import replace
 
@@ -15,6 +16,24 @@ from rag.citations import MarkedSentence, split_marked
 from rag.evidence import Evidence, coverage
 from rag.language import detect_language
 from rag.verification import Facts, check_support, facts_in
+
+# A reply that stops after one of these has finished its last sentence.
+_FINISHED = re.compile(r"""[.!?…\]"”)]\s*$""")
+# The end of a sentence inside a reply: punctuation or a marker, then a space.
+_SENTENCE_END = re.compile(r"""[.!?…\]"”)](?=\s)""")
+
+
+def finished_part(text: str) -> tuple[str, str]:
+    """The reply up to its last finished sentence, and the unfinished tail the token limit cut off.
+
+    A cut sentence may end inside a figure ("8 tỷ" of "8 tỷ 450 triệu đồng"), so it is never shown.
+    """
+    stripped = text.rstrip()
+    if not stripped or _FINISHED.search(stripped):
+        return text, ""
+    ends = [m.end() for m in _SENTENCE_END.finditer(stripped)]
+    cut = ends[-1] if ends else 0
+    return stripped[:cut], stripped[cut:].strip()
 
 
 def _align(sentence: MarkedSentence, evidence: Sequence[Evidence]) -> MarkedSentence | None:

@@ -96,6 +96,16 @@ def test_generated_answers_are_verified(reply: str, refused: bool, fallback: str
         assert all(c.quote == articles[c.source][c.start : c.end] for c in answer.citations)
 
 
+def test_a_sentence_cut_by_the_token_limit_is_never_shown() -> None:
+    """ "... thu hồi được 1 tỷ" cut from "1 tỷ 266 triệu đồng" would state a wrong figure."""
+    settings = Settings.model_validate({"answer": {"max_answer_tokens": 16}})  # cut after "1 tỷ"
+    reply = f"Theo báo cáo của tỉnh, trong năm qua, Quảng Trị đã thu hồi được 1 tỷ 266 triệu đồng [{N}]."
+    answer = AnswerChain(settings, lambda q: list(CORPUS), lambda: FakeLLM([reply])).invoke(QUESTION)
+    assert answer.fallback == EXTRACTIVE_UNVERIFIED
+    assert "1 tỷ 266 triệu đồng" in answer.answer
+    assert any("bị cắt" in n for n in answer.notes)
+
+
 def test_a_marker_to_a_passage_lacking_the_fact_is_dropped_when_another_states_it() -> None:
     other = evidence_number(chain(), "180 văn bản")
     answer = chain(FakeLLM([f"Quảng Trị đã thu hồi được 1 tỷ 266 triệu đồng [{other}][{N}]."])).invoke(QUESTION)
