@@ -15,12 +15,11 @@ from rag.answerability import adds_nothing, invented_numbers
 from rag.citations import MarkedSentence, split_marked
 from rag.evidence import Evidence, coverage
 from rag.language import detect_language
+from rag.sentences import split_sentences
 from rag.verification import Facts, check_support, facts_in
 
-# A reply that stops after one of these has finished its last sentence.
+# A sentence ending in one of these is finished.
 _FINISHED = re.compile(r"""[.!?…\]"”)]\s*$""")
-# The end of a sentence inside a reply: punctuation or a marker, then a space.
-_SENTENCE_END = re.compile(r"""[.!?…\]"”)](?=\s)""")
 
 
 def finished_part(text: str) -> tuple[str, str]:
@@ -28,12 +27,11 @@ def finished_part(text: str) -> tuple[str, str]:
 
     A cut sentence may end inside a figure ("8 tỷ" of "8 tỷ 450 triệu đồng"), so it is never shown.
     """
-    stripped = text.rstrip()
-    if not stripped or _FINISHED.search(stripped):
+    sentences = split_sentences(text)
+    if not sentences or _FINISHED.search(text[sentences[-1].start : sentences[-1].end]):
         return text, ""
-    ends = [m.end() for m in _SENTENCE_END.finditer(stripped)]
-    cut = ends[-1] if ends else 0
-    return stripped[:cut], stripped[cut:].strip()
+    last = sentences[-1]
+    return text[: sentences[-2].end] if len(sentences) > 1 else "", text[last.start : last.end]
 
 
 def _align(sentence: MarkedSentence, evidence: Sequence[Evidence]) -> MarkedSentence | None:
