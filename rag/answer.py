@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 import time
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
 from langchain_core.runnables import Runnable, RunnableGenerator, RunnableLambda
@@ -109,7 +109,8 @@ class _State:
     condensed: Condensed | None = None
     hits: list[SearchHit] = field(default_factory=list)
     retrieval_ms: float = 0.0
-    evidence: list[Evidence] = field(default_factory=list)
+    evidence: list[Evidence] = field(default_factory=list)  # all selected sentences (quoting uses these)
+    shown: list[Evidence] = field(default_factory=list)  # the ones in the prompt, numbered as the model saw them
     dense: SentenceScores | None = None
     refusal_reason: str | None = None
     messages: list[Message] = field(default_factory=list)
@@ -161,17 +162,23 @@ def answer_complete(text: str) -> bool:
     return "\n\n" in text.strip() or len(_CITED_END.findall(text)) >= MAX_ANSWER_SENTENCES
 
 
-def within_budget(evidence: Sequence[Evidence], budget: int) -> list[Evidence]:
-    """The leading evidence sentences whose estimated tokens fit the budget (the first always)."""
-    kept: list[Evidence] = []
-    used = 0
+def within_budget(evidence: Sequence[Evidence], budget: int, first: Sequence[Evidence] = ()) -> list[Evidence]:
+    """The evidence sentences for the prompt, renumbered [1], [2], ... in order: `first` always,
+    then the leading others whose estimated tokens fit the budget (the first sentence always).
+
+    A comparison's best sentence of each article goes in `first`, so the model sees both sides.
+    """
+    kept = list(dict.fromkeys(first))
+    used = sum(estimate_tokens(e.text) + 4 for e in kept)
     for e in evidence:
+        if e in kept:
+            continue
         cost = estimate_tokens(e.text) + 4
         if kept and used + cost > budget:
             break
         kept.append(e)
         used += cost
-    return kept
+    return [replace(e, n=i) for i, e in enumerate(kept, start=1)]
 
 
 def number_evidence(evidence: Sequence[Evidence]) -> str:
@@ -289,15 +296,22 @@ class AnswerChain:
             state.refusal_reason = "câu hỏi hỏi tên người nhưng các câu bằng chứng tốt nhất không nêu tên ai mới"
         return state
 
-    def _pick(self, state: _State) -> list[Evidence]:
+    def _compares(self, state: _State) -> bool:
+        """The question pins two entities or years, so each article's best sentence matters."""
         pinned = facts_in(state.condensed.pinned if state.condensed else state.question)
-        return extractive_pick(state.evidence, per_source=len(pinned.entities) + len(pinned.numbers) >= 2)
+        return len(pinned.entities) + len(pinned.numbers) >= 2
+
+    def _pick(self, state: _State) -> list[Evidence]:
+        return extractive_pick(state.evidence, per_source=self._compares(state))
 
     def _prompt(self, state: _State) -> _State:
         if state.refusal_reason is None and state.mode == "generative":
             # The model sees (and may cite) only the best sentences within the prompt budget.
-            state.evidence = within_budget(state.evidence, self.settings.answer.prompt_token_budget)
-            state.messages = build_messages(self._restore(state.standalone), state.evidence, state.language)
+            top = state.evidence[0]
+            others = [e for e in self._pick(state) if e.source != top.source] if self._compares(state) else []
+            first = [top, *others] if others else []
+            state.shown = within_budget(state.evidence, self.settings.answer.prompt_token_budget, first)
+            state.messages = build_messages(self._restore(state.standalone), state.shown, state.language)
         return state
 
     def _generate(self, states: Iterator[_State]) -> Iterator[Event]:
@@ -347,9 +361,9 @@ class AnswerChain:
         text, tail = finished_part(text) if truncated else (text, "")
         if tail:
             state.notes.append(f"bỏ câu bị cắt ở giới hạn độ dài: {tail!r}")
-        kept, notes = verify_answer(text, state.evidence, state.standalone)
+        kept, notes = verify_answer(text, state.shown, state.standalone)
         state.notes.extend(notes)
-        if not kept and (reason := unanswered_reason(text, state.evidence, state.standalone)):
+        if not kept and (reason := unanswered_reason(text, state.shown, state.standalone)):
             # The model made a figure up: the passages do not hold the answer.
             return self._refusal(state, reason)
         if not kept:
@@ -358,7 +372,7 @@ class AnswerChain:
             if state.language == "vi" and coverage(state.standalone, quoted) < STRONG_COVERAGE:
                 return self._refusal(state, "câu trả lời của mô hình không kiểm chứng được")
             return self._extractive(state, fallback=EXTRACTIVE_UNVERIFIED)
-        answer, citations = render(kept, {e.n: e for e in state.evidence})
+        answer, citations = render(kept, {e.n: e for e in state.shown})
         dropped = any(n.startswith("bỏ câu") for n in notes)
         return self._answer(state, answer, citations, "generative", DROPPED if dropped else None)
 
@@ -403,7 +417,7 @@ class AnswerChain:
             timings_ms={"retrieval": state.retrieval_ms, "first_token": state.first_token_ms, "total": _ms(state.t0)},
             language=state.language,
             notes=tuple(state.notes),
-            evidence=tuple(state.evidence),
+            evidence=tuple(state.shown or state.evidence),
         )
 
     # -- public

@@ -41,6 +41,13 @@ _NOT_PERSON = frozenset(
     "ngoai uncac pctn ministry committee party ".split()
 )
 _MAX_REWRITE_CHARS = 400
+# A follow-up with its own time frame ("đến nay") must not inherit the history's year.
+_OWN_TIME = re.compile(
+    r"\b(?:đến nay|tới nay|hiện nay|hiện tại|hiện giờ|bây giờ|năm nay|gần đây|"
+    r"now|so far|to date|currently|this year|recently)\b",
+    re.IGNORECASE,
+)
+_YEAR_PHRASE = r"(?:(?:trong|vào|in)\s+)?(?:(?:năm|the year)\s+)?{year}\s*,?\s*"
 
 
 @dataclass(frozen=True)
@@ -124,10 +131,21 @@ def condense_with_llm(llm: LLM, question: str, history: Sequence[Turn]) -> str |
     text = normalize(text.splitlines()[0].strip().strip('"“”')) if text else ""
     if not text or len(text) > _MAX_REWRITE_CHARS or "[" in text:
         return None
+    if _OWN_TIME.search(question):
+        text = drop_inherited_years(text, question)
     folded = fold_accents(text).lower()
     kept = all(fold_accents(e).lower() in folded for e in named_entities(question))
     kept = kept and all(n in numbers_in(text) for n in numbers_in(question))
     return text if kept else None
+
+
+def drop_inherited_years(rewrite: str, question: str) -> str:
+    """The rewrite without the years (and their "trong năm") that the question does not state."""
+    own = set(numbers_in(question))
+    for year in sorted(set(re.findall(r"\b(?:19|20)\d\d\b", rewrite)) - own):
+        rewrite = re.sub(_YEAR_PHRASE.format(year=year), "", rewrite, flags=re.IGNORECASE)
+    rewrite = re.sub(r"\s+([?.,!])", r"\1", " ".join(rewrite.split()))
+    return rewrite[:1].upper() + rewrite[1:]
 
 
 def condense(question: str, history: Sequence[Turn], *, llm: LLM | None = None, max_turns: int = 3) -> Condensed:

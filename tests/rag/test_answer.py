@@ -319,3 +319,17 @@ def test_a_fact_from_the_question_must_also_be_in_the_cited_sentence() -> None:
     assert answer.fallback == EXTRACTIVE_UNVERIFIED
     assert "Năm 2019, Quảng Trị đã thu hồi" not in answer.answer
     assert any("số 2019" in note for note in answer.notes)
+
+
+def test_generative_comparison_shows_and_quotes_both_sides_despite_a_small_budget() -> None:
+    """Each article's best sentence goes to the model first; a failed reply quotes both articles."""
+    question = "Quảng Trị (2019) và Quảng Ninh (2021) đã tiến hành bao nhiêu cuộc thanh tra?"
+    llm = FakeLLM([f"{question} [1]"])  # only restates the question: fails verification
+    settings = Settings.model_validate({"answer": {"prompt_token_budget": 40}})
+    answer = AnswerChain(settings, lambda q: list(CORPUS), lambda: llm).invoke(question)
+    prompt = llm.calls[0][1]["content"]
+    assert "28 cuộc" in prompt and "84 cuộc" in prompt
+    numbers = [line[: line.index("]") + 1] for line in prompt.splitlines() if line.startswith("[")]
+    assert numbers == [f"[{i}]" for i in range(1, len(numbers) + 1)]
+    assert answer.fallback == EXTRACTIVE_UNVERIFIED
+    assert "28 cuộc" in answer.answer and "84 cuộc" in answer.answer

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from rag.history import Turn, condense, is_follow_up
+from rag.history import Turn, condense, drop_inherited_years, is_follow_up
 from rag.llm import FakeLLM
 
 QT = [
@@ -86,6 +86,48 @@ def test_condense_with_llm(reply: str, method: str, standalone: str | None) -> N
     if standalone:
         assert got.question == standalone
     assert "Người dùng: Trong 6 tháng" in llm.calls[0][1]["content"]
+
+
+@pytest.mark.parametrize(
+    ("rewrite", "question", "expected"),
+    [
+        (
+            "Trong năm 2021, Bộ Ngoại giao đã xác minh bao nhiêu trường hợp?",
+            "Thế đến nay đã xác minh bao nhiêu trường hợp?",
+            "Bộ Ngoại giao đã xác minh bao nhiêu trường hợp?",
+        ),
+        (
+            "How many cases has the ministry verified so far in 2021?",
+            "How many so far?",
+            "How many cases has the ministry verified so far?",
+        ),
+        (
+            "Năm 2023 đến nay Quảng Ninh đã làm gì?",
+            "Năm 2023 đến nay thì sao?",
+            "Năm 2023 đến nay Quảng Ninh đã làm gì?",
+        ),
+    ],
+)
+def test_drop_inherited_years(rewrite: str, question: str, expected: str) -> None:
+    assert drop_inherited_years(rewrite, question) == expected
+
+
+def test_follow_up_with_its_own_time_frame_does_not_inherit_the_year() -> None:
+    history = [
+        Turn("user", "Năm 2021 Bộ Ngoại giao hoàn thành kê khai lần đầu cho bao nhiêu trường hợp?"),
+        Turn("assistant", "1.695 trường hợp [1]."),
+    ]
+    llm = FakeLLM(["Trong năm 2021, Bộ Ngoại giao đã xác minh được bao nhiêu trường hợp kê khai hằng năm?"])
+    got = condense("Thế đến nay đã xác minh được bao nhiêu trường hợp kê khai hằng năm rồi?", history, llm=llm)
+    assert (got.method, got.question) == (
+        "llm",
+        "Bộ Ngoại giao đã xác minh được bao nhiêu trường hợp kê khai hằng năm?",
+    )
+
+
+def test_follow_up_without_a_time_frame_keeps_the_inherited_year() -> None:
+    llm = FakeLLM(["Quảng Trị đã thu hồi bao nhiêu tiền năm 2019?"])
+    assert "2019" in condense("Thế đã thu hồi bao nhiêu?", QT, llm=llm).question
 
 
 def test_condense_limits_history_turns() -> None:
