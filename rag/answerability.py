@@ -15,11 +15,14 @@ from collections.abc import Iterable, Sequence
 from dataclasses import replace
 
 from rag.evidence import Evidence, terms
-from rag.text import fold_accents, numbers_in
+from rag.text import canonical_number, fold_accents, numbers_in
 from rag.verification import facts_in, named_entities
 
 # Questions asking for a quantity (folded, lower case): their answer must state a number.
-_ASKS_QUANTITY = re.compile(r"\bbao nhieu\b|\bmay (nguoi|vu|cuoc|truong hop|lan|don)\b|\bhow (many|much)\b")
+_ASKS_QUANTITY = re.compile(
+    r"\bbao nhieu\b|\bmay (nguoi|vu|cuoc|truong hop|lan|don)\b|\bhow (many|much)\b"
+    r"|\bwhat (share|percentage|proportion)\b"
+)
 # Questions asking for one person's name (folded, lower case). "những ai" asks for groups
 # of people ("cán bộ, đảng viên"), and "có ai" asks yes or no, so neither is here.
 _ASKS_PERSON = re.compile(
@@ -35,6 +38,28 @@ _NOT_PERSON = re.compile(
 )
 # A run right after one of these is a place ("tỉnh Quảng Ninh"), not a person.
 _PLACE_BEFORE = re.compile(r"(?:tỉnh|huyện|thành phố|thị xã|xã|phường|quận|tại|ở|in|of)\s+$", re.IGNORECASE)
+# Figures: what kind a number is, from the folded words around it.
+_NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
+_YEAR = re.compile(r"(?:19|20)\d\d")
+_TIME_BEFORE = re.compile(r"(?:\bnam|\bngay|\bthang|\bquy|/)\s*$")
+_TIME_AFTER = re.compile(r"\s*(?:/|thang\b|nam\b|ngay\b|quy\b|tuan\b|gio\b|months?\b|years?\b|days?\b|weeks?\b)")
+_PERCENT_AFTER = re.compile(r"\s*(?:%|phan tram\b|percent\b)")
+_MONEY_AFTER = re.compile(r"\s*(?:(?:ty|trieu|nghin|ngan)\s+)?(?:[\d.,]+\s+(?:trieu|nghin|ngan)\s+)?(?:dong|vnd|usd)\b")
+_WORD_AFTER = re.compile(r"\s*([a-z]+)")
+_ASKS_PERCENT = re.compile(r"phan tram|bao nhieu phan\b|\bty le\b|%|\bpercent|\bwhat share\b|\bproportion\b")
+_ASKS_MONEY = re.compile(r"bao nhieu tien|\bso tien\b|\bngan sach\b|\bkinh phi\b|\bbudget\b|\bmoney\b|how much\b")
+_COUNTED = re.compile(r"\b(?:bao nhieu|may)\s+([a-z]+(?:,?\s+[a-z]+){0,5})")
+# Words after "bao nhiêu" that are not the thing counted ("là bao nhiêu", "bao nhiêu trong số").
+_NOT_COUNTED = frozenset("la trong so duoc da va thi nua roi".split())
+# Counted words that answer for one another (first syllables, folded): "bao nhiêu người" - "1.695 trường hợp".
+_UNIT_GROUPS = (
+    frozenset("truong nguoi ca doi can cong dang lanh vien".split()),
+    frozenset("co don to dia so nganh".split()),
+    frozenset("vu viec".split()),
+    frozenset("van quy quyet ke chi".split()),
+    frozenset("cuoc luot dot".split()),
+    frozenset("don thu".split()),
+)
 _DANGLING_MARKER = re.compile(r"\[\d*\s*$")
 # The model's own "not in the excerpts" reply (folded, lower case).
 _MODEL_REFUSALS = ("khong tim thay", "not found", "khong co thong tin", "no information")
@@ -61,12 +86,76 @@ def person_names(text: str) -> list[str]:
     return names
 
 
+def figures(text: str) -> list[tuple[str, str, str]]:
+    """(canonical number, kind, folded word after it) for each number of a text.
+
+    Kind: "time" (years, dates, "9 tháng"), "percent", "money" ("1 tỷ 266 triệu đồng") or "count".
+    """
+    folded = fold_accents(text).lower()
+    found = []
+    for m in _NUMBER.finditer(folded):
+        before, after = folded[max(0, m.start() - 12) : m.start()], folded[m.end() : m.end() + 40]
+        value = canonical_number(m.group(0))
+        if _PERCENT_AFTER.match(after):
+            kind = "percent"
+        elif _MONEY_AFTER.match(after):
+            kind = "money"
+        elif _YEAR.fullmatch(m.group(0)) or _TIME_BEFORE.search(before) or _TIME_AFTER.match(after):
+            kind = "time"
+        else:
+            kind = "count"
+        word = _WORD_AFTER.match(after)
+        found.append((value, kind, word.group(1) if word else ""))
+    return found
+
+
+def asked_figure(question: str) -> tuple[str, str]:
+    """The kind of figure a "how many" question asks for, and its counted word ("" if none).
+
+    "bao nhiêu trường hợp" asks a count of "truong"; "bao nhiêu tiền"/"ngân sách" money;
+    "tỷ lệ"/"phần trăm" a percentage; "bao nhiêu tháng" a time.
+    """
+    folded = " ".join(fold_accents(question).lower().split())
+    if _ASKS_PERCENT.search(folded):
+        return "percent", ""
+    if _ASKS_MONEY.search(folded):
+        return "money", ""
+    m = _COUNTED.search(folded)
+    phrase = m.group(1) if m and m.group(1).split()[0] not in _NOT_COUNTED else ""
+    return ("time" if phrase and _TIME_AFTER.match(f" {phrase}") else "count"), phrase
+
+
+def _same_unit(asked: str, stated: str) -> bool:
+    """Does a number of `stated` (the folded word after it) count what `asked` (the folded phrase) asks?
+
+    Same first syllable, words that answer for one another, or an abbreviation of the phrase:
+    "TTHC" for "thủ tục hành chính", "CBCCVC" for "cán bộ, công chức, viên chức".
+    """
+    words = re.findall(r"[a-z]+", asked)
+    first = words[0] if words else ""
+    initials = "".join(w[0] for w in words)
+    if len(stated) >= 2 and initials.startswith(stated):
+        return True
+    return first == stated or any(first in group and stated in group for group in _UNIT_GROUPS)
+
+
 def states_quantity(question: str, best: Iterable[str]) -> bool:
-    """False when the question asks "how many" and no best sentence states a number it does not."""
+    """False when the question asks "how many" and no best sentence states a new figure of the asked kind.
+
+    A count asks for a number of the thing counted: "bao nhiêu trường hợp" is not answered by
+    "13 địa phương", nor "ngân sách ... bao nhiêu" by "75%", nor either by "9 tháng đầu năm".
+    Units are compared only for Vietnamese counted words (an English question's "cases" cannot
+    match a Vietnamese passage).
+    """
     if not asks_quantity(question):
         return True
     asked = set(numbers_in(question))
-    return any(set(numbers_in(text)) - asked for text in best)
+    kind, word = asked_figure(question)
+    new = [(k, w) for text in best for value, k, w in figures(text) if value not in asked]
+    if kind == "count":
+        counts = [w for k, w in new if k != "time"]
+        return any(_same_unit(word, w) for w in counts) if word else bool(counts)
+    return any(k == kind for k, _ in new)
 
 
 def names_person(question: str, best: Iterable[str]) -> bool:

@@ -24,6 +24,24 @@ from rag.evidence import Evidence
         ("Ngân sách năm 2023 là bao nhiêu?", "Năm 2023, Bộ tăng cường kiểm tra.", False),
         ("How many cases in 2018?", "Năm 2018 có 5 vụ.", True),
         ("Ai là Trưởng ban?", "Bộ trưởng làm Trưởng ban.", True),  # not a quantity question
+        # a count needs a number of the thing counted (or a word that answers for it)
+        ("Bộ xác minh bao nhiêu trường hợp?", "Bộ đã xác minh 26 trường hợp.", True),
+        ("Bộ kê khai cho bao nhiêu người?", "Bộ hoàn thành kê khai với 1.695 trường hợp.", True),
+        ("Tỉnh kê khai cho bao nhiêu trường hợp?", "Tỉnh hướng dẫn kê khai tới 13 địa phương.", False),
+        ("Bo xac minh bao nhieu truong hop?", "Bộ đã xác minh 26 trường hợp.", True),  # no diacritics
+        # ... or its abbreviation
+        ("Có bao nhiêu thủ tục hành chính được công bố?", "Toàn tỉnh có 1.866 TTHC được công bố.", True),
+        ("Chuyển đổi vị trí cho bao nhiêu cán bộ, công chức, viên chức?", "Chuyển đổi vị trí 251 CBCCVC.", True),
+        # a time span is not a count, unless the question asks for one
+        ("How many inspections in 2018?", "Báo cáo 9 tháng đầu năm 2018 cho thấy.", False),
+        ("Bao nhiêu cuộc thanh tra?", "Ngày 18/3, Bộ làm việc.", False),
+        ("Kế hoạch kéo dài bao nhiêu tháng?", "Kế hoạch kéo dài 6 tháng.", True),
+        # money and percentages
+        ("Ngân sách năm 2023 là bao nhiêu?", "Thanh tra Bộ hoàn thành 75% kế hoạch năm 2023.", False),
+        ("Quảng Trị thu hồi bao nhiêu tiền?", "Đã thu hồi 898,9 triệu đồng.", True),
+        ("Thanh tra Bộ hoàn thành bao nhiêu phần trăm kế hoạch?", "Thanh tra Bộ hoàn thành 75% kế hoạch.", True),
+        ("Thanh tra Bộ đã làm xong bao nhiêu phần kế hoạch?", "Thanh tra Bộ hoàn thành 75% kế hoạch.", True),
+        ("What share of the plan was completed?", "Đã thu hồi 898,9 triệu đồng.", False),
     ],
 )
 def test_quantity_questions_need_a_new_number(question: str, sentence: str, ok: bool) -> None:
