@@ -126,23 +126,23 @@ def _ms(since: float) -> float:
     return round((time.perf_counter() - since) * 1000, 1)
 
 
-def extractive_pick(evidence: Sequence[Evidence], per_source: bool = False) -> list[Evidence]:
+def extractive_pick(
+    evidence: Sequence[Evidence], per_source: bool = False, fits: Callable[[str], bool] | None = None
+) -> list[Evidence]:
     """The sentences an extractive answer quotes, in article order (at most EXTRACTIVE_SENTENCES).
 
     The best evidence sentence, the other pieces of it when it was cut, runners-up scoring
     within the margin, and, for a question pinning two entities or years (a comparison),
-    the best sentence of each article first.
+    the best sentence of each article first: the best one of the asked type (`fits`) if any.
     """
     if not evidence:
         return []
     top = evidence[0]
     picked = [top]
     if per_source:
-        seen = {top.source}
-        for e in evidence[1:]:
-            if e.source not in seen:
-                seen.add(e.source)
-                picked.append(e)
+        for source in dict.fromkeys(e.source for e in evidence[1:] if e.source != top.source):
+            own = [e for e in evidence if e.source == source]
+            picked.append(next((e for e in own if fits is not None and fits(e.text)), own[0]))
     picked += [e for e in evidence[1:] if e.sentence == top.sentence]
     picked += [e for e in evidence[1:] if e.score >= top.score - EXTRACTIVE_MARGIN]
     chosen = list(dict.fromkeys(picked))[:EXTRACTIVE_SENTENCES]
@@ -302,7 +302,12 @@ class AnswerChain:
         return len(pinned.entities) + len(pinned.numbers) >= 2
 
     def _pick(self, state: _State) -> list[Evidence]:
-        return extractive_pick(state.evidence, per_source=self._compares(state))
+        question = state.standalone
+
+        def fits(text: str) -> bool:
+            return states_quantity(question, [text]) and names_person(question, [text])
+
+        return extractive_pick(state.evidence, per_source=self._compares(state), fits=fits)
 
     def _prompt(self, state: _State) -> _State:
         if state.refusal_reason is None and state.mode == "generative":

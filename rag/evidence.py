@@ -216,6 +216,9 @@ def coverage(question: str, text: str) -> float:
     return len(q.intersection(terms(text))) / len(q)
 
 
+MIN_EVIDENCE_WORDS = 4
+
+
 def select_evidence(
     question: str,
     hits: Sequence[SearchHit],
@@ -231,10 +234,14 @@ def select_evidence(
     The best sentence is always kept, even when it alone exceeds the budget.
     """
     allowed = set(sources) if sources is not None else None
+    # A byline or a clause's tail ("công chức;…") states nothing, except to a date or author question.
+    min_words = 1 if metadata_intent(question) in ("date", "author") else MIN_EVIDENCE_WORDS
     chosen: list[tuple[float, _Candidate]] = []
     used = 0
     for score, c in score_sentences(question, hits, dense):
         if allowed is not None and c.hit.chunk.source not in allowed:
+            continue
+        if len(c.text.split()) < min_words:
             continue
         cost = estimate_tokens(c.text) + 4
         if chosen and used + cost > token_budget:

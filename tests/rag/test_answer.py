@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -333,3 +334,12 @@ def test_generative_comparison_shows_and_quotes_both_sides_despite_a_small_budge
     assert numbers == [f"[{i}]" for i in range(1, len(numbers) + 1)]
     assert answer.fallback == EXTRACTIVE_UNVERIFIED
     assert "28 cuộc" in answer.answer and "84 cuộc" in answer.answer
+
+
+def test_comparison_pick_prefers_each_articles_sentence_of_the_asked_type() -> None:
+    top = _ev(1, 90.0, "qt.txt")
+    first_qn = _ev(2, 80.0, "qn.txt", start=10)
+    fitting_qn = replace(_ev(3, 70.0, "qn.txt", start=50), text="phát hiện 1 vụ")
+    picked = extractive_pick([top, first_qn, fitting_qn], per_source=True, fits=lambda t: "vụ" in t)
+    assert fitting_qn in picked and first_qn not in picked
+    assert first_qn in extractive_pick([top, first_qn, fitting_qn], per_source=True)

@@ -94,3 +94,11 @@ def test_date_and_author_questions_put_the_dateline_or_byline_first(question: st
     found = [author_hit, hit("qn.txt", QUANG_NINH, 2)]
     evidence = select_evidence(question, found, token_budget=350, max_sentences=4)
     assert evidence[0].text == needle
+
+
+def test_a_bare_byline_is_not_evidence_for_other_questions() -> None:
+    text = QUANG_TRI + "\nPhương Nghi"
+    evidence = select_evidence(
+        "Phương Nghi Quảng Trị thanh tra", [hit("qt.txt", text)], token_budget=1000, max_sentences=20
+    )
+    assert evidence and all(e.text != "Phương Nghi" for e in evidence)
