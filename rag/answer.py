@@ -137,14 +137,16 @@ def extractive_pick(
     """
     if not evidence:
         return []
-    top = evidence[0]
-    picked = [top]
+    best = evidence[0].score
+    picked = [evidence[0]]
     if per_source:
-        for source in dict.fromkeys(e.source for e in evidence[1:] if e.source != top.source):
+        picked = []
+        for source in dict.fromkeys(e.source for e in evidence):
             own = [e for e in evidence if e.source == source]
             picked.append(next((e for e in own if fits is not None and fits(e.text)), own[0]))
-    picked += [e for e in evidence[1:] if e.sentence == top.sentence]
-    picked += [e for e in evidence[1:] if e.score >= top.score - EXTRACTIVE_MARGIN]
+    top = picked[0]
+    picked += [e for e in evidence if e.sentence == top.sentence]
+    picked += [e for e in evidence if e.score >= best - EXTRACTIVE_MARGIN]
     chosen = list(dict.fromkeys(picked))[:EXTRACTIVE_SENTENCES]
     return sorted(chosen, key=lambda e: (e.source, e.start))
 
@@ -312,9 +314,7 @@ class AnswerChain:
     def _prompt(self, state: _State) -> _State:
         if state.refusal_reason is None and state.mode == "generative":
             # The model sees (and may cite) only the best sentences within the prompt budget.
-            top = state.evidence[0]
-            others = [e for e in self._pick(state) if e.source != top.source] if self._compares(state) else []
-            first = [top, *others] if others else []
+            first = sorted(self._pick(state), key=state.evidence.index) if self._compares(state) else []
             state.shown = within_budget(state.evidence, self.settings.answer.prompt_token_budget, first)
             state.messages = build_messages(self._restore(state.standalone), state.shown, state.language)
         return state
