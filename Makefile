@@ -6,8 +6,17 @@ BIN := $(VENV)/bin
 DEPS_STAMP := $(VENV)/.stamp-deps
 export HF_HUB_OFFLINE := 1
 export TOKENIZERS_PARALLELISM := false
-# A portable llama.cpp build, so the wheel pip caches suits any machine of this kind.
-export CMAKE_ARGS ?= -DGGML_NATIVE=OFF
+# llama.cpp is built for this CPU's vector units: with AVX-512 and VNNI it reads prompts ~1.5x faster
+# than the portable AVX2 build (55 vs 35 tokens/s measured here), and prompt reading is the first-token
+# latency. Not GGML_NATIVE: that also turns on AMX, which faults in this VM. The wheel is kept in a
+# folder named after the flags, so a machine with other flags builds its own.
+CPU_FLAGS := $(shell grep -m1 -ow -E 'avx512f|avx512vbmi|avx512_vnni|avx512_bf16|avx_vnni' /proc/cpuinfo 2>/dev/null | sort -u)
+LLAMA_CMAKE_ARGS := -DGGML_NATIVE=OFF -DGGML_AVX=ON -DGGML_AVX2=ON -DGGML_FMA=ON -DGGML_F16C=ON \
+	$(if $(filter avx512f,$(CPU_FLAGS)),-DGGML_AVX512=ON) $(if $(filter avx512vbmi,$(CPU_FLAGS)),-DGGML_AVX512_VBMI=ON) \
+	$(if $(filter avx512_vnni,$(CPU_FLAGS)),-DGGML_AVX512_VNNI=ON) $(if $(filter avx512_bf16,$(CPU_FLAGS)),-DGGML_AVX512_BF16=ON) \
+	$(if $(filter avx_vnni,$(CPU_FLAGS)),-DGGML_AVX_VNNI=ON)
+LLAMA_PIN := $(shell grep -o 'llama-cpp-python==[0-9.]*' pyproject.toml)
+LLAMA_WHEELS := $(HOME)/.cache/vn-news-rag/wheels/$(shell echo '$(LLAMA_PIN) $(LLAMA_CMAKE_ARGS)' | md5sum | cut -c1-12)
 
 .PHONY: setup deps models index browser run serve test test-fast lint bench eval-ci clean
 
@@ -18,7 +27,11 @@ $(BIN)/python:
 # torch first and pinned: an unpinned torch drags in several GB of CUDA packages.
 $(DEPS_STAMP): pyproject.toml constraints.txt | $(BIN)/python
 	$(BIN)/pip install torch==2.13.0
-	$(BIN)/pip install -c constraints.txt -e ".[llm,dev]"
+	@ls $(LLAMA_WHEELS)/llama_cpp_python-*.whl >/dev/null 2>&1 || { \
+		echo "Building $(LLAMA_PIN) for this CPU ($(CPU_FLAGS)), about 10 minutes..."; \
+		CMAKE_ARGS="$(LLAMA_CMAKE_ARGS)" $(BIN)/pip wheel --no-cache-dir --no-deps "$(LLAMA_PIN)" -w $(LLAMA_WHEELS).tmp \
+		&& mv $(LLAMA_WHEELS).tmp $(LLAMA_WHEELS); }
+	$(BIN)/pip install --find-links $(LLAMA_WHEELS) -c constraints.txt -e ".[llm,dev]"
 	touch $@
 
 deps: $(DEPS_STAMP)
