@@ -35,23 +35,36 @@ def finished_part(text: str) -> tuple[str, str]:
     return text[: sentences[-2].end] if len(sentences) > 1 else "", text[last.start : last.end]
 
 
+_YEAR = re.compile(r"(?<![\d.,])(?:19|20)\d\d(?![\d.,])")
+
+
 def _needed(facts: Facts, question: str, evidence: Sequence[Evidence], articles: Mapping[str, str]) -> Facts:
     """The facts the cited sentences themselves must state.
 
-    A name the question itself gave ("Bộ Ngoại giao") may come from the cited sentences'
-    article instead: "Đến nay, đã xác minh 26 trường hợp" answers for the ministry its
-    article is about. Numbers, years included, must always be in the cited sentences.
+    What the question itself gave may come from the cited sentences' article instead:
+    "Đến nay, đã xác minh 26 trường hợp" answers for the ministry its article is about, and
+    "Năm 2023, ..." for a sentence of an article about 2023 that states no year of its own.
+    A cited sentence stating another year keeps the question's year out ("Năm 2021, ..."
+    citing "năm 2022" is dropped), and every other number must be in the cited sentences.
     """
-    if not facts.entities or not question or not articles:
+    if not facts or not question or not articles:
         return facts
-    asked = {fold_accents(e).lower() for e in facts_in(question).entities}
-    given = tuple(
-        e
-        for e in facts.entities
-        if fold_accents(e).lower() in asked
-        and all(check_support(Facts(frozenset(), (e,)), [articles.get(c.source, "")]).ok for c in evidence)
+    asked = facts_in(question)
+    folded = {fold_accents(e).lower() for e in asked.entities}
+
+    def in_articles(fact: Facts) -> bool:
+        return all(check_support(fact, [articles.get(c.source, "")]).ok for c in evidence)
+
+    entities = tuple(
+        e for e in facts.entities if not (fold_accents(e).lower() in folded and in_articles(Facts(frozenset(), (e,))))
     )
-    return replace(facts, entities=tuple(e for e in facts.entities if e not in given))
+    yearless = not any(_YEAR.search(c.text) for c in evidence)
+    numbers = frozenset(
+        n
+        for n in facts.numbers
+        if not (yearless and n in asked.numbers and _YEAR.fullmatch(n) and in_articles(Facts(frozenset({n}), ())))
+    )
+    return Facts(numbers, entities)
 
 
 def _supporting(

@@ -71,8 +71,13 @@ ARTICLES = {"bng.txt": BNG, "qn.txt": QN}
         ),
         # ... nor the question's name when the cited article is about someone else (a trap)
         ("Quảng Ninh đã xác minh 26 trường hợp của năm 2022 [2].", "Quảng Ninh đã xác minh bao nhiêu?", None, "bỏ câu"),
-        # the question's year must be in the cited sentence itself
+        # the question's year: not when the cited sentence states another year
         ("Năm 2021, đã xác minh 26 trường hợp [2].", "Năm 2021 đã xác minh bao nhiêu trường hợp?", None, "số 2021"),
+        # ... but from the article of a sentence stating no year
+        ("Năm 2022, Bộ trưởng đã chỉ đạo sát sao [1].", "Năm 2022 Bộ trưởng làm gì?", (1,), None),
+        ("Năm 2021, Bộ trưởng đã chỉ đạo sát sao [1].", "Năm 2021 Bộ trưởng làm gì?", None, "số 2021"),
+        # ... and never a year the question did not give
+        ("Năm 2022, Bộ trưởng đã chỉ đạo sát sao [1].", "Bộ trưởng làm gì?", None, "số 2022"),
         # wrong marker and a number no sentence states: dropped, not re-cited
         ("Đã xác minh 27 trường hợp của năm 2022 [1].", "", None, "bỏ câu"),
     ],
