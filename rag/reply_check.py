@@ -8,7 +8,7 @@ passages hold; markers to passages lacking the facts are dropped when another st
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import replace
 
 from rag.answerability import adds_nothing, invented_numbers
@@ -16,7 +16,6 @@ from rag.citations import MarkedSentence, split_marked
 from rag.evidence import Evidence, coverage
 from rag.language import detect_language
 from rag.sentences import split_sentences
-from rag.text import fold_accents
 from rag.verification import Facts, check_support, facts_in
 
 # A sentence ending in one of these is finished.
@@ -35,51 +34,19 @@ def finished_part(text: str) -> tuple[str, str]:
     return text[: sentences[-2].end] if len(sentences) > 1 else "", text[last.start : last.end]
 
 
-_YEAR = re.compile(r"(?<![\d.,])(?:19|20)\d\d(?![\d.,])")
-
-
-def _needed(facts: Facts, question: str, evidence: Sequence[Evidence], articles: Mapping[str, str]) -> Facts:
-    """The facts the cited sentences themselves must state.
-
-    What the question itself gave may come from the cited sentences' article instead:
-    "Đến nay, đã xác minh 26 trường hợp" answers for the ministry its article is about, and
-    "Năm 2023, ..." for a sentence of an article about 2023 that states no year of its own.
-    A cited sentence stating another year keeps the question's year out ("Năm 2021, ..."
-    citing "năm 2022" is dropped), and every other number must be in the cited sentences.
-    """
-    if not facts or not question or not articles:
-        return facts
-    asked = facts_in(question)
-    folded = {fold_accents(e).lower() for e in asked.entities}
-
-    def in_articles(fact: Facts) -> bool:
-        return all(check_support(fact, [articles.get(c.source, "")]).ok for c in evidence)
-
-    entities = tuple(
-        e for e in facts.entities if not (fold_accents(e).lower() in folded and in_articles(Facts(frozenset(), (e,))))
-    )
-    yearless = not any(_YEAR.search(c.text) for c in evidence)
-    numbers = frozenset(
-        n
-        for n in facts.numbers
-        if not (yearless and n in asked.numbers and _YEAR.fullmatch(n) and in_articles(Facts(frozenset({n}), ())))
-    )
-    return Facts(numbers, entities)
-
-
-def _supporting(
-    sentence: MarkedSentence, evidence: Sequence[Evidence], question: str, articles: Mapping[str, str]
-) -> MarkedSentence | None:
+def _supporting(sentence: MarkedSentence, evidence: Sequence[Evidence]) -> MarkedSentence | None:
     """The sentence cited to the one evidence sentence stating all its facts and most of its words.
 
     An English sentence cannot share words with Vietnamese passages: it needs at least one
     fact, and goes to the best-ranked evidence sentence stating all of them.
     """
+    facts = facts_in(sentence.text)
     english = detect_language(sentence.text) == "en"
+    if english and not facts:
+        return None
     best: tuple[float, int] | None = None
     for e in evidence:
-        facts = _needed(facts_in(sentence.text), question, [e], articles)
-        if (english and not facts) or not check_support(facts, [e.text]).ok:
+        if not check_support(facts, [e.text]).ok:
             continue
         overlap = 1.0 if english else coverage(sentence.text, e.text)
         if overlap >= 0.5 and (best is None or overlap > best[0]):
@@ -97,18 +64,15 @@ def unanswered_reason(text: str, evidence: Sequence[Evidence], question: str) ->
 
 
 def verify_answer(
-    text: str, evidence: Sequence[Evidence], question: str = "", articles: Mapping[str, str] | None = None
+    text: str, evidence: Sequence[Evidence], question: str = ""
 ) -> tuple[list[MarkedSentence], list[str]]:
     """The sentences that survive (markers valid, facts supported) and a note per dropped one.
 
-    Every number and name of a sentence must be in the sentences it cites, even a number the
+    Every number and name of a sentence must be in the sentences it cites, even one the
     question itself stated: "Năm 2021, ..." citing a sentence without 2021 is dropped, since
-    the citation would not show the reader that fact. Names the question gave may be in the
-    cited sentences' article instead (`articles`: source -> title and text). A sentence whose
-    markers point to sentences lacking its facts is cited to the one evidence sentence that
-    states them all, when there is one.
+    the citation would not show the reader that fact. A sentence whose markers point to
+    sentences lacking its facts is cited to the one evidence sentence stating them all, if any.
     """
-    articles = articles or {}
     by_n = {e.n: e for e in evidence}
     kept: list[MarkedSentence] = []
     notes: list[str] = []
@@ -119,21 +83,20 @@ def verify_answer(
         if s.dropped_markers:
             notes.append(f"bỏ trích dẫn không tồn tại {list(s.dropped_markers)}")
         if not s.markers:
-            aligned = _supporting(s, evidence, question, articles)
+            aligned = _supporting(s, evidence)
             if aligned is None:
                 notes.append(f"bỏ câu không có trích dẫn hợp lệ: {s.text!r}")
                 continue
             notes.append(f"gắn trích dẫn [{aligned.markers[0]}] cho câu thiếu trích dẫn")
             s = aligned
         cited = [by_n[n] for n in s.markers]
-        facts = _needed(facts_in(s.text), question, cited, articles)
+        facts = facts_in(s.text)
         support = check_support(facts, [e.text for e in cited])
-        if not support.ok and facts and (recited := _supporting(s, evidence, question, articles)):
+        if not support.ok and facts and (recited := _supporting(s, evidence)):
             notes.append(
                 f"sửa trích dẫn {list(s.markers)} thành {list(recited.markers)}: đoạn cũ thiếu {support.describe()}"
             )
             s, cited = recited, [by_n[n] for n in recited.markers]
-            facts = _needed(facts_in(s.text), question, cited, articles)
             support = check_support(facts, [e.text for e in cited])
         if not support.ok:
             notes.append(f"bỏ câu có dữ kiện không có trong đoạn trích dẫn ({support.describe()}): {s.text!r}")

@@ -28,8 +28,6 @@ def test_finished_part(text: str, kept: str, tail: str) -> None:
     assert finished_part(text) == (kept, tail)
 
 
-BNG = "Bộ Ngoại giao: công tác phòng, chống tham nhũng.\nĐến nay, đã xác minh 26 trường hợp của năm 2022."
-QN = "Quảng Ninh: cải cách hành chính.\nNăm 2021, Quảng Ninh phát hiện 1 vụ."
 EVIDENCE = [
     Evidence(1, "bng.txt", "Bộ Ngoại giao", None, "bng.txt#0", 0, 10, "Bộ trưởng đã chỉ đạo sát sao.", 50.0),
     Evidence(
@@ -45,7 +43,6 @@ EVIDENCE = [
     ),
     Evidence(3, "qn.txt", "Quảng Ninh", None, "qn.txt#0", 30, 60, "Năm 2021, Quảng Ninh phát hiện 1 vụ.", 30.0),
 ]
-ARTICLES = {"bng.txt": BNG, "qn.txt": QN}
 
 
 @pytest.mark.parametrize(
@@ -55,37 +52,24 @@ ARTICLES = {"bng.txt": BNG, "qn.txt": QN}
         ("Đã xác minh 26 trường hợp của năm 2022 [2].", "", (2,), None),
         # wrong marker, another sentence states every fact: cited to that one
         ("Đã xác minh 26 trường hợp của năm 2022 [1].", "", (2,), "sửa trích dẫn [1] thành [2]"),
-        # the question's own name, held by the cited sentence's article: accepted
+        ("Năm 2021, Quảng Ninh phát hiện 1 vụ [2].", "", (3,), "sửa trích dẫn [2] thành [3]"),
+        # a name the cited sentence lacks, even one the question gave: dropped (no sentence states it)
         (
             "Bộ Ngoại giao đã xác minh 26 trường hợp của năm 2022 [2].",
             "Bộ Ngoại giao đã xác minh bao nhiêu trường hợp?",
-            (2,),
             None,
+            "Bộ Ngoại",
         ),
-        # ... but not a name the question did not give
-        (
-            "Bộ Ngoại giao đã xác minh 26 trường hợp của năm 2022 [2].",
-            "Đã xác minh bao nhiêu trường hợp?",
-            None,
-            "bỏ câu",
-        ),
-        # ... nor the question's name when the cited article is about someone else (a trap)
-        ("Quảng Ninh đã xác minh 26 trường hợp của năm 2022 [2].", "Quảng Ninh đã xác minh bao nhiêu?", None, "bỏ câu"),
-        # the question's year: not when the cited sentence states another year
+        # the question's year must be in the cited sentence itself
         ("Năm 2021, đã xác minh 26 trường hợp [2].", "Năm 2021 đã xác minh bao nhiêu trường hợp?", None, "số 2021"),
-        # ... but from the article of a sentence stating no year
-        ("Năm 2022, Bộ trưởng đã chỉ đạo sát sao [1].", "Năm 2022 Bộ trưởng làm gì?", (1,), None),
-        ("Năm 2021, Bộ trưởng đã chỉ đạo sát sao [1].", "Năm 2021 Bộ trưởng làm gì?", None, "số 2021"),
-        # ... and never a year the question did not give
-        ("Năm 2022, Bộ trưởng đã chỉ đạo sát sao [1].", "Bộ trưởng làm gì?", None, "số 2022"),
         # wrong marker and a number no sentence states: dropped, not re-cited
         ("Đã xác minh 27 trường hợp của năm 2022 [1].", "", None, "bỏ câu"),
     ],
 )
-def test_verify_answer_markers_and_given_names(
+def test_verify_answer_recites_or_drops(
     reply: str, question: str, markers: tuple[int, ...] | None, note: str | None
 ) -> None:
-    kept, notes = verify_answer(reply, EVIDENCE, question, ARTICLES)
+    kept, notes = verify_answer(reply, EVIDENCE, question)
     assert [s.markers for s in kept] == ([markers] if markers else [])
     if note:
         assert any(note in n for n in notes), notes
