@@ -378,6 +378,10 @@ class AnswerChain:
                 return self._refusal(state, "câu trả lời của mô hình không kiểm chứng được")
             return self._extractive(state, fallback=EXTRACTIVE_UNVERIFIED)
         answer, citations = render(kept, {e.n: e for e in state.shown})
+        if not (states_quantity(state.standalone, [answer]) and names_person(state.standalone, [answer])):
+            # True and cited, but beside the question ("180 văn bản" for "bao nhiêu cơ quan"): quote instead.
+            state.notes.append(f"câu trả lời không nêu điều được hỏi: {answer!r}")
+            return self._extractive(state, fallback=EXTRACTIVE_UNVERIFIED)
         dropped = any(n.startswith("bỏ câu") for n in notes)
         return self._answer(state, answer, citations, "generative", DROPPED if dropped else None)
 

@@ -48,9 +48,24 @@ _MONEY_AFTER = re.compile(r"\s*(?:(?:ty|trieu|nghin|ngan)\s+)?(?:[\d.,]+\s+(?:tr
 _WORD_AFTER = re.compile(r"\s*([a-z]+)")
 _ASKS_PERCENT = re.compile(r"phan tram|bao nhieu phan\b|\bty le\b|%|\bpercent|\bwhat share\b|\bproportion\b")
 _ASKS_MONEY = re.compile(r"bao nhieu tien|\bso tien\b|\bngan sach\b|\bkinh phi\b|\bbudget\b|\bmoney\b|how much\b")
-_COUNTED = re.compile(r"\b(?:bao nhieu|may)\s+([a-z]+(?:,?\s+[a-z]+){0,5})")
+_COUNTED = re.compile(r"\b(?:bao nhieu|may|how many)\s+([a-z]+(?:,?\s+[a-z]+){0,5})")
 # Words after "bao nhiêu" that are not the thing counted ("là bao nhiêu", "bao nhiêu trong số").
-_NOT_COUNTED = frozenset("la trong so duoc da va thi nua roi".split())
+_NOT_COUNTED = frozenset("la trong so duoc da va thi nua roi of the did do were was".split())
+# English counted words, as the first Vietnamese syllable they are written with in the articles.
+_ENGLISH_UNITS: dict[str, tuple[str, ...]] = {
+    **dict.fromkeys(("agencies", "agency", "units", "unit", "organisations", "organizations"), ("co", "don", "to")),
+    **dict.fromkeys(("localities", "provinces", "districts"), ("dia", "tinh", "huyen")),
+    **dict.fromkeys(("documents", "document", "regulations"), ("van", "quy")),
+    **dict.fromkeys(("procedures",), ("thu",)),
+    **dict.fromkeys(("cases", "case"), ("vu", "truong")),
+    **dict.fromkeys(
+        ("people", "persons", "individuals", "officials", "officers", "defendants"), ("nguoi", "ca", "can", "bi")
+    ),
+    **dict.fromkeys(("inspections", "inspection", "audits", "checks"), ("cuoc", "luot", "dot")),
+    **dict.fromkeys(("letters", "petitions", "complaints"), ("don", "thu")),
+    **dict.fromkeys(("services",), ("dich",)),
+    **dict.fromkeys(("delegations", "teams"), ("doan",)),
+}
 # Counted words that answer for one another (first syllables, folded): "bao nhiêu người" - "1.695 trường hợp".
 _UNIT_GROUPS = (
     frozenset("truong nguoi ca doi can cong dang lanh vien".split()),
@@ -58,7 +73,6 @@ _UNIT_GROUPS = (
     frozenset("vu viec".split()),
     frozenset("van quy quyet ke chi".split()),
     frozenset("cuoc luot dot".split()),
-    frozenset("don thu".split()),
 )
 _DANGLING_MARKER = re.compile(r"\[\d*\s*$")
 # The model's own "not in the excerpts" reply (folded, lower case).
@@ -122,6 +136,9 @@ def asked_figure(question: str) -> tuple[str, str]:
         return "money", ""
     m = _COUNTED.search(folded)
     phrase = m.group(1) if m and m.group(1).split()[0] not in _NOT_COUNTED else ""
+    if m and m.group(0).startswith("how many"):
+        # English puts adjectives first ("how many anti-corruption inspections"): the first known noun.
+        phrase = next((w for w in re.findall(r"[a-z]+", folded[m.start() :])[2:8] if w in _ENGLISH_UNITS), "")
     return ("time" if phrase and _TIME_AFTER.match(f" {phrase}") else "count"), phrase
 
 
@@ -132,11 +149,17 @@ def _same_unit(asked: str, stated: str) -> bool:
     "TTHC" for "thủ tục hành chính", "CBCCVC" for "cán bộ, công chức, viên chức".
     """
     words = re.findall(r"[a-z]+", asked)
-    first = words[0] if words else ""
+    if not words:
+        return False
     initials = "".join(w[0] for w in words)
     if len(stated) >= 2 and initials.startswith(stated):
         return True
-    return first == stated or any(first in group and stated in group for group in _UNIT_GROUPS)
+    firsts = _ENGLISH_UNITS.get(words[0], (words[0],))
+    return any(
+        first == said or any(first in group and said in group for group in _UNIT_GROUPS)
+        for first in firsts
+        for said in _ENGLISH_UNITS.get(stated, (stated,))
+    )
 
 
 def states_quantity(question: str, best: Iterable[str]) -> bool:

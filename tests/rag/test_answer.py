@@ -343,3 +343,16 @@ def test_comparison_pick_prefers_each_articles_sentence_of_the_asked_type() -> N
     picked = extractive_pick([top, first_qn, fitting_qn], per_source=True, fits=lambda t: "vụ" in t)
     assert fitting_qn in picked and first_qn not in picked
     assert first_qn in extractive_pick([top, first_qn, fitting_qn], per_source=True)
+
+
+def test_a_verified_reply_beside_the_question_falls_back_to_quoting() -> None:
+    """A true, cited figure of the wrong thing ("28 cuộc" for "bao nhiêu văn bản") is not the answer."""
+
+    def reply(messages: Sequence[Message]) -> str:
+        line = next(x for x in messages[-1]["content"].splitlines() if "28 cuộc" in x)
+        return f"Quảng Trị đã tiến hành 28 cuộc thanh tra kinh tế - xã hội {line[: line.index(']') + 1]}."
+
+    answer = chain(FakeLLM(reply)).invoke("Quảng Trị đã ban hành bao nhiêu văn bản chỉ đạo?")
+    assert answer.fallback == EXTRACTIVE_UNVERIFIED
+    assert "180 văn bản" in answer.answer
+    assert any("không nêu điều được hỏi" in note for note in answer.notes)

@@ -40,6 +40,11 @@ from rag.evidence import Evidence
         ("Ngân sách năm 2023 là bao nhiêu?", "Thanh tra Bộ hoàn thành 75% kế hoạch năm 2023.", False),
         ("Quảng Trị thu hồi bao nhiêu tiền?", "Đã thu hồi 898,9 triệu đồng.", True),
         ("Thanh tra Bộ hoàn thành bao nhiêu phần trăm kế hoạch?", "Thanh tra Bộ hoàn thành 75% kế hoạch.", True),
+        # English counted nouns, against Vietnamese passages or an English answer
+        ("How many agencies and units did Quảng Trị check?", "Kiểm tra 92 cơ quan, đơn vị.", True),
+        ("How many agencies and units did Quảng Trị check?", "There were 180 documents issued.", False),
+        ("How many anti-corruption inspections were held?", "Báo cáo 9 tháng cho thấy 13 cuộc kiểm tra.", True),
+        ("How many cases did the ministry verify?", "Đã xác minh 26 trường hợp.", True),
         ("Thanh tra Bộ đã làm xong bao nhiêu phần kế hoạch?", "Thanh tra Bộ hoàn thành 75% kế hoạch.", True),
         ("What share of the plan was completed?", "Đã thu hồi 898,9 triệu đồng.", False),
     ],
