@@ -65,7 +65,7 @@ test: setup lint browser
 # The dev questions were also used for tuning, so these guard against regressions, not for generalisation.
 EVAL_EXTRACTIVE_MIN := --min hybrid-extractive.key_fact_accuracy=0.9 --min hybrid-extractive.evidence_hit@1=0.88 \
 	--min hybrid-extractive.citation_validity=1 --min hybrid-extractive.citation_precision=0.95 \
-	--min hybrid-extractive.refusal_recall=0.8
+	--min hybrid-extractive.refusal_recall=1
 EVAL_GENERATIVE_MIN := --min hybrid-generative.citation_validity=1 --min hybrid-generative.key_fact_accuracy=0.6 \
 	--min hybrid-generative.refusal_recall=0.5
 

@@ -54,6 +54,19 @@ def _supporting(sentence: MarkedSentence, evidence: Sequence[Evidence]) -> Marke
     return MarkedSentence(sentence.text, (best[1],)) if best else None
 
 
+_YEAR = re.compile(r"(?<![\d/])(?<!\d[.,])(?:19|20)\d\d(?!\d|[.,]\d)")
+
+
+def other_years(question: str, cited: Sequence[str]) -> list[str]:
+    """The years the cited passages state when the question asks about a year none of them states.
+
+    "Năm 2022 Bộ đã làm gì?" answered from "Năm 2021, Bộ đã hoàn thành ..." answers for 2021.
+    """
+    asked = set(_YEAR.findall(question))
+    stated = {y for text in cited for y in _YEAR.findall(text)}
+    return sorted(stated) if asked and stated and not asked & stated else []
+
+
 def unanswered_reason(text: str, evidence: Sequence[Evidence], question: str) -> str | None:
     """Why a reply whose every sentence failed verification shows the passages lack the answer, if it does."""
     texts = [e.text for e in evidence]
@@ -103,6 +116,9 @@ def verify_answer(
             continue
         if not facts and detect_language(s.text) == "vi" and coverage(s.text, " ".join(e.text for e in cited)) < 0.3:
             notes.append(f"bỏ câu không khớp đoạn trích dẫn: {s.text!r}")
+            continue
+        if other := other_years(question, [e.text for e in cited]):
+            notes.append(f"bỏ câu dựa vào đoạn nói về năm khác ({', '.join(other)}): {s.text!r}")
             continue
         kept.append(tighten(s, cited, facts))
     return kept, notes

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from rag.evidence import Evidence
-from rag.reply_check import finished_part, verify_answer
+from rag.reply_check import finished_part, other_years, verify_answer
 
 
 @pytest.mark.parametrize(
@@ -62,6 +62,8 @@ EVIDENCE = [
         ),
         # the question's year must be in the cited sentence itself
         ("Năm 2021, đã xác minh 26 trường hợp [2].", "Năm 2021 đã xác minh bao nhiêu trường hợp?", None, "số 2021"),
+        # a passage about another year than the one asked: dropped
+        ("Quảng Ninh phát hiện 1 vụ [3].", "Năm 2022 Quảng Ninh phát hiện bao nhiêu vụ?", None, "năm khác (2021)"),
         # wrong marker and a number no sentence states: dropped, not re-cited
         ("Đã xác minh 27 trường hợp của năm 2022 [1].", "", None, "bỏ câu"),
     ],
@@ -73,3 +75,18 @@ def test_verify_answer_recites_or_drops(
     assert [s.markers for s in kept] == ([markers] if markers else [])
     if note:
         assert any(note in n for n in notes), notes
+
+
+@pytest.mark.parametrize(
+    ("question", "cited", "other"),
+    [
+        ("What did the ministry do in 2022?", ["Năm 2021, Bộ đã hoàn thành kê khai 1.695 trường hợp."], ["2021"]),
+        ("Năm 2022 Bộ làm gì?", ["Năm 2022, xác minh tài sản."], []),
+        ("Năm 2018 và 2024 Bộ có xử lý vụ nào?", ["9 tháng đầu năm 2018, chưa phát hiện vụ nào."], []),
+        ("Bộ đã làm gì?", ["Năm 2021, Bộ đã hoàn thành kê khai."], []),  # no year asked
+        ("Năm 2022 Bộ làm gì?", ["Bộ đã chỉ đạo sát sao."], []),  # the passage states no year
+        ("Năm 2022 Bộ tiếp nhận bao nhiêu đơn?", ["Bộ tiếp nhận 2.022 đơn."], []),  # a number, not a year
+    ],
+)
+def test_other_years(question: str, cited: list[str], other: list[str]) -> None:
+    assert other_years(question, cited) == other
