@@ -24,17 +24,28 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 
-# torch first and pinned: an unpinned torch drags in several GB of CUDA packages.
-$(DEPS_STAMP): pyproject.toml constraints.txt | $(BIN)/python
-	$(BIN)/pip install torch==2.13.0
+define LLAMA_WHEEL
 	@ls $(LLAMA_WHEELS)/llama_cpp_python-*.whl >/dev/null 2>&1 || { \
 		echo "Building $(LLAMA_PIN) for this CPU ($(CPU_FLAGS)), about 10 minutes..."; \
 		CMAKE_ARGS="$(LLAMA_CMAKE_ARGS)" $(BIN)/pip wheel --no-cache-dir --no-deps "$(LLAMA_PIN)" -w $(LLAMA_WHEELS).tmp \
 		&& mv $(LLAMA_WHEELS).tmp $(LLAMA_WHEELS); }
+endef
+
+# torch first and pinned: an unpinned torch drags in several GB of CUDA packages.
+$(DEPS_STAMP): pyproject.toml constraints.txt | $(BIN)/python
+	$(BIN)/pip install torch==2.13.0
+	$(LLAMA_WHEEL)
 	$(BIN)/pip install --find-links $(LLAMA_WHEELS) -c constraints.txt -e ".[llm,dev]"
 	touch $@
 
-deps: $(DEPS_STAMP)
+# A venv set up before (or with other CPU flags) gets this CPU's llama.cpp build too.
+LLAMA_STAMP := $(VENV)/.stamp-llama-$(notdir $(LLAMA_WHEELS))
+$(LLAMA_STAMP): $(DEPS_STAMP)
+	$(LLAMA_WHEEL)
+	$(BIN)/pip install --quiet --no-deps --force-reinstall $(LLAMA_WHEELS)/llama_cpp_python-*.whl
+	touch $@
+
+deps: $(DEPS_STAMP) $(LLAMA_STAMP)
 
 models: deps
 	$(BIN)/rag models fetch
