@@ -7,9 +7,12 @@ Trust rules:
   otherwise the reply is the fixed refusal with the closest passages as "see also";
 - a "how many" or "who" question whose best evidence states no new number or name is refused
   (rag/answerability.py);
-- every shown sentence cites an evidence sentence that states its numbers and names;
+- every shown sentence cites an evidence sentence that states its numbers and names (a wrong
+  marker is moved to the one that does) and is not about another year than the asked one;
   failing sentences are dropped; if none survives, a reply stating a number that no evidence
   sentence holds is refused (the model made it up), otherwise the answer falls back to extractive;
+- a verified reply that does not state what was asked (a number of the counted thing, a
+  person's name) also falls back to extractive;
 - the LLM failing to load also falls back to extractive; `fallback` says what happened.
 """
 
@@ -23,7 +26,7 @@ from typing import Any, Literal
 
 from langchain_core.runnables import Runnable, RunnableGenerator, RunnableLambda
 
-from rag.answerability import answer_type_first, model_refused, names_person, states_quantity
+from rag.answerability import answer_type_first, answers_asked_type, model_refused, names_person, states_quantity
 from rag.citations import Citation, citation_for, render
 from rag.config import Settings
 from rag.evidence import Evidence, SentenceScores, coverage, estimate_tokens, select_evidence
@@ -305,11 +308,9 @@ class AnswerChain:
 
     def _pick(self, state: _State) -> list[Evidence]:
         question = state.standalone
-
-        def fits(text: str) -> bool:
-            return states_quantity(question, [text]) and names_person(question, [text])
-
-        return extractive_pick(state.evidence, per_source=self._compares(state), fits=fits)
+        return extractive_pick(
+            state.evidence, per_source=self._compares(state), fits=lambda text: answers_asked_type(question, text)
+        )
 
     def _prompt(self, state: _State) -> _State:
         if state.refusal_reason is None and state.mode == "generative":
@@ -378,7 +379,7 @@ class AnswerChain:
                 return self._refusal(state, "câu trả lời của mô hình không kiểm chứng được")
             return self._extractive(state, fallback=EXTRACTIVE_UNVERIFIED)
         answer, citations = render(kept, {e.n: e for e in state.shown})
-        if not (states_quantity(state.standalone, [answer]) and names_person(state.standalone, [answer])):
+        if not answers_asked_type(state.standalone, answer):
             # True and cited, but beside the question ("180 văn bản" for "bao nhiêu cơ quan"): quote instead.
             state.notes.append(f"câu trả lời không nêu điều được hỏi: {answer!r}")
             return self._extractive(state, fallback=EXTRACTIVE_UNVERIFIED)

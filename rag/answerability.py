@@ -15,7 +15,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import replace
 
 from rag.evidence import Evidence, terms
-from rag.text import canonical_number, fold_accents, numbers_in
+from rag.text import canonical_number, fold_accents, numbers_in, years_in
 from rag.verification import facts_in, named_entities
 
 # Questions asking for a quantity (folded, lower case): their answer must state a number.
@@ -40,7 +40,6 @@ _NOT_PERSON = re.compile(
 _PLACE_BEFORE = re.compile(r"(?:tỉnh|huyện|thành phố|thị xã|xã|phường|quận|tại|ở|in|of)\s+$", re.IGNORECASE)
 # Figures: what kind a number is, from the folded words around it.
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
-_YEAR = re.compile(r"(?:19|20)\d\d")
 _TIME_BEFORE = re.compile(r"(?:\bnam|\bngay|\bthang|\bquy|/)\s*$")
 _TIME_AFTER = re.compile(r"\s*(?:/|thang\b|nam\b|ngay\b|quy\b|tuan\b|gio\b|months?\b|years?\b|days?\b|weeks?\b)")
 _PERCENT_AFTER = re.compile(r"\s*(?:%|phan tram\b|percent\b)")
@@ -114,7 +113,7 @@ def figures(text: str) -> list[tuple[str, str, str]]:
             kind = "percent"
         elif _MONEY_AFTER.match(after):
             kind = "money"
-        elif _YEAR.fullmatch(m.group(0)) or _TIME_BEFORE.search(before) or _TIME_AFTER.match(after):
+        elif years_in(m.group(0)) == [m.group(0)] or _TIME_BEFORE.search(before) or _TIME_AFTER.match(after):
             kind = "time"
         else:
             kind = "count"
@@ -167,8 +166,8 @@ def states_quantity(question: str, best: Iterable[str]) -> bool:
 
     A count asks for a number of the thing counted: "bao nhiêu trường hợp" is not answered by
     "13 địa phương", nor "ngân sách ... bao nhiêu" by "75%", nor either by "9 tháng đầu năm".
-    Units are compared only for Vietnamese counted words (an English question's "cases" cannot
-    match a Vietnamese passage).
+    An English question's counted noun ("agencies") is compared through the Vietnamese words
+    the articles use for it; one with no known noun takes any count.
     """
     if not asks_quantity(question):
         return True
@@ -179,6 +178,11 @@ def states_quantity(question: str, best: Iterable[str]) -> bool:
         counts = [w for k, w in new if k != "time"]
         return any(_same_unit(word, w) for w in counts) if word else bool(counts)
     return any(k == kind for k, _ in new)
+
+
+def answers_asked_type(question: str, text: str) -> bool:
+    """The text states what a "how many" or "who" question asks for (any text, for other questions)."""
+    return states_quantity(question, [text]) and names_person(question, [text])
 
 
 def names_person(question: str, best: Iterable[str]) -> bool:

@@ -21,7 +21,7 @@ from typing import Literal
 
 from rag.llm import LLM, Message, complete
 from rag.prompts import render
-from rag.text import fold_accents, normalize, numbers_in
+from rag.text import fold_accents, normalize, numbers_in, years_in
 from rag.verification import named_entities
 
 Method = Literal["none", "rule", "llm", "context"]
@@ -142,7 +142,7 @@ def condense_with_llm(llm: LLM, question: str, history: Sequence[Turn]) -> str |
 def drop_inherited_years(rewrite: str, question: str) -> str:
     """The rewrite without the years (and their "trong năm") that the question does not state."""
     own = set(numbers_in(question))
-    for year in sorted(set(re.findall(r"\b(?:19|20)\d\d\b", rewrite)) - own):
+    for year in sorted(set(years_in(rewrite)) - own):
         rewrite = re.sub(_YEAR_PHRASE.format(year=year), "", rewrite, flags=re.IGNORECASE)
     rewrite = re.sub(r"\s+([?.,!])", r"\1", " ".join(rewrite.split()))
     return rewrite[:1].upper() + rewrite[1:]

@@ -1,8 +1,10 @@
 """Checking the model's reply against the evidence sentences it was shown (pure).
 
 Each sentence must carry valid markers (or be aligned to the one evidence sentence stating
-its facts), add something to the question, and state only numbers and names its cited
-passages hold; markers to passages lacking the facts are dropped when another states them all.
+its facts), add something to the question, state only numbers and names its cited passages
+hold, and not rest on passages about another year than the asked one. A sentence citing
+passages that lack its facts is cited to the one that states them all; of several markers,
+those to passages lacking the facts are dropped when another states them all.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from rag.citations import MarkedSentence, split_marked
 from rag.evidence import Evidence, coverage
 from rag.language import detect_language
 from rag.sentences import split_sentences
+from rag.text import years_in
 from rag.verification import Facts, check_support, facts_in
 
 # A sentence ending in one of these is finished.
@@ -54,16 +57,13 @@ def _supporting(sentence: MarkedSentence, evidence: Sequence[Evidence]) -> Marke
     return MarkedSentence(sentence.text, (best[1],)) if best else None
 
 
-_YEAR = re.compile(r"(?<![\d/])(?<!\d[.,])(?:19|20)\d\d(?!\d|[.,]\d)")
-
-
 def other_years(question: str, cited: Sequence[str]) -> list[str]:
     """The years the cited passages state when the question asks about a year none of them states.
 
     "Năm 2022 Bộ đã làm gì?" answered from "Năm 2021, Bộ đã hoàn thành ..." answers for 2021.
     """
-    asked = set(_YEAR.findall(question))
-    stated = {y for text in cited for y in _YEAR.findall(text)}
+    asked = set(years_in(question))
+    stated = {y for text in cited for y in years_in(text)}
     return sorted(stated) if asked and stated and not asked & stated else []
 
 

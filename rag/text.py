@@ -66,6 +66,13 @@ def has_diacritics(text: str) -> bool:
 
 
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
+# A year written as one four-digit number: not part of "1.2019" or "2.022" (thousands), nor of "12/2019".
+_YEAR = re.compile(r"(?<![\d/])(?<!\d[.,])(?:19|20)\d\d(?!\d|[.,]\d)")
+
+
+def years_in(text: str) -> list[str]:
+    """The years (1900-2099) a text states, in order of appearance."""
+    return _YEAR.findall(text)
 
 
 def canonical_number(token: str) -> str:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from pathlib import Path
 
@@ -52,6 +52,16 @@ def evidence_number(answer_chain: AnswerChain, needle: str) -> int:
 
 
 N = evidence_number(chain(), "1 tỷ 266 triệu")
+
+
+def citing(needle: str, sentence: str) -> Callable[[Sequence[Message]], str]:
+    """A model reply: `sentence` cited to the prompt's evidence line containing `needle`."""
+
+    def reply(messages: Sequence[Message]) -> str:
+        line = next(x for x in messages[-1]["content"].splitlines() if needle in x)
+        return f"{sentence} {line[: line.index(']') + 1]}."
+
+    return reply
 
 
 @pytest.mark.parametrize(
@@ -312,10 +322,7 @@ def test_the_model_sees_the_question_with_restored_diacritics() -> None:
 def test_a_fact_from_the_question_must_also_be_in_the_cited_sentence() -> None:
     """Restating the question's year while citing a sentence without it would be a bad citation."""
 
-    def reply(messages: Sequence[Message]) -> str:
-        line = next(x for x in messages[-1]["content"].splitlines() if "1 tỷ 266" in x)
-        return f"Năm 2019, Quảng Trị đã thu hồi được 1 tỷ 266 triệu đồng {line[: line.index(']') + 1]}."
-
+    reply = citing("1 tỷ 266", "Năm 2019, Quảng Trị đã thu hồi được 1 tỷ 266 triệu đồng")
     answer = chain(FakeLLM(reply)).invoke("Năm 2019, Quảng Trị đã thu hồi được bao nhiêu tiền qua thanh tra?")
     assert answer.fallback == EXTRACTIVE_UNVERIFIED
     assert "Năm 2019, Quảng Trị đã thu hồi" not in answer.answer
@@ -348,10 +355,7 @@ def test_comparison_pick_prefers_each_articles_sentence_of_the_asked_type() -> N
 def test_a_verified_reply_beside_the_question_falls_back_to_quoting() -> None:
     """A true, cited figure of the wrong thing ("28 cuộc" for "bao nhiêu văn bản") is not the answer."""
 
-    def reply(messages: Sequence[Message]) -> str:
-        line = next(x for x in messages[-1]["content"].splitlines() if "28 cuộc" in x)
-        return f"Quảng Trị đã tiến hành 28 cuộc thanh tra kinh tế - xã hội {line[: line.index(']') + 1]}."
-
+    reply = citing("28 cuộc", "Quảng Trị đã tiến hành 28 cuộc thanh tra kinh tế - xã hội")
     answer = chain(FakeLLM(reply)).invoke("Quảng Trị đã ban hành bao nhiêu văn bản chỉ đạo?")
     assert answer.fallback == EXTRACTIVE_UNVERIFIED
     assert "180 văn bản" in answer.answer

@@ -6,7 +6,15 @@ import unicodedata
 
 import pytest
 
-from rag.text import canonical_number, collapse_whitespace, fold_accents, has_diacritics, normalize, numbers_in
+from rag.text import (
+    canonical_number,
+    collapse_whitespace,
+    fold_accents,
+    has_diacritics,
+    normalize,
+    numbers_in,
+    years_in,
+)
 
 
 def nfd(text: str) -> str:
@@ -185,3 +193,17 @@ def test_numbers_in(text: str, numbers: list[str]) -> None:
 )
 def test_collapse_whitespace(text: str, expected: str) -> None:
     assert collapse_whitespace(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "years"),
+    [
+        ("Năm 2021, Bộ đã hoàn thành; năm 2022 và 2023.", ["2021", "2022", "2023"]),
+        ("What did the ministry do in 2022?", ["2022"]),
+        ("ngày 12/2019 và 9 tháng đầu năm 2018", ["2018"]),
+        ("Bộ tiếp nhận 2.022 đơn, 1.2019 và 20190 lượt", []),
+        ("năm 1899 và 2100", []),
+    ],
+)
+def test_years_in(text: str, years: list[str]) -> None:
+    assert years_in(text) == years
