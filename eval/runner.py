@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -48,7 +48,7 @@ class Target:
     search: Callable[[str, int], list[SearchHit]]
     ask: Callable[[str, Sequence[Turn], str], Iterator[Event]]
     evidence_count: Callable[[Question], int]
-    articles: Callable[[], dict[str, str]]  # source -> cleaned text the citations point into
+    articles: Callable[[Iterable[str]], dict[str, str]]  # sources -> cleaned texts the citations point into
 
 
 def build_targets(
@@ -80,8 +80,8 @@ def _pipeline_target(name: str, p: Pipeline) -> Target:
     def ask(q: str, history: Sequence[Turn], mode: str) -> Iterator[Event]:
         return p.ask_stream(q, history, mode)  # type: ignore[arg-type]
 
-    def articles() -> dict[str, str]:
-        return {a.source: a.text for a in p.articles()}
+    def articles(sources: Iterable[str]) -> dict[str, str]:
+        return p.article_texts(sources)
 
     return Target(name, search, ask, lambda q: _evidence_count(p, q), articles)
 
@@ -95,8 +95,8 @@ def _baseline_target(settings: Settings, corpus: Path, main: Pipeline) -> Target
     def ask(q: str, history: Sequence[Turn], mode: str) -> Iterator[Event]:
         return chain.stream(q, history, mode)  # type: ignore[arg-type]
 
-    def articles() -> dict[str, str]:
-        return {s: a.text for s, a in baseline.articles.items()}
+    def articles(sources: Iterable[str]) -> dict[str, str]:
+        return {s: baseline.articles[s].text for s in sources if s in baseline.articles}
 
     def evidence(q: Question) -> int:
         return baseline.evidence_count(q.gold_sources, q.must_include)
@@ -105,8 +105,8 @@ def _baseline_target(settings: Settings, corpus: Path, main: Pipeline) -> Target
 
 
 def _evidence_count(pipeline: Pipeline, q: Question) -> int:
-    chunks = pipeline.engine.index.chunks
-    return sum(1 for c in chunks if c.source in q.gold_sources and contains_all(c.text, q.must_include))
+    chunks = [c for source in q.gold_sources for c in pipeline.engine.store.chunks_of(source)]
+    return sum(1 for c in chunks if contains_all(c.text, q.must_include))
 
 
 def citation_checks(answer: Answer, articles: dict[str, str]) -> tuple[bool, list[bool]]:
@@ -193,7 +193,9 @@ def run(
                 "refused": answer.refused,
                 "fallback": answer.fallback,
                 "citations": [c.to_json() for c in answer.citations],
-                "metrics": score(q, answer, hits, target.evidence_count(q), target.articles()),
+                "metrics": score(
+                    q, answer, hits, target.evidence_count(q), target.articles(c.source for c in answer.citations)
+                ),
                 "timings_ms": answer.timings_ms,
                 "wall_ms": round((time.perf_counter() - started) * 1000, 1),
             }

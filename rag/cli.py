@@ -21,21 +21,26 @@ def _settings(args: argparse.Namespace) -> Settings:
 
 
 class _Bar:
-    """Adapts the ingest progress callback to a tqdm bar on stderr."""
+    """Adapts a progress callback (done, total, message) to a tqdm bar with counts, rate and ETA on stderr."""
 
-    def __init__(self, desc: str) -> None:
-        from tqdm import tqdm
-
-        self._bar = tqdm(desc=desc, unit="tệp", file=sys.stderr, leave=False)
+    def __init__(self, desc: str, unit: str) -> None:
+        self._desc, self._unit = desc, unit
+        self._bar: Any = None  # created on the first call, so a stage with nothing to do shows nothing
 
     def __call__(self, done: int, total: int, message: str) -> None:
+        if self._bar is None:
+            from tqdm import tqdm
+
+            self._bar = tqdm(desc=self._desc, unit=self._unit, total=total, file=sys.stderr, dynamic_ncols=True)
         self._bar.total = total
-        self._bar.n = done
-        self._bar.set_postfix_str(message[:40])
-        self._bar.refresh()
+        self._bar.set_postfix_str(message[:40], refresh=False)
+        self._bar.update(done - self._bar.n)
+        if done >= total:
+            self.close()
 
     def close(self) -> None:
-        self._bar.close()
+        if self._bar is not None:
+            self._bar.close()
 
 
 def cmd_models_fetch(args: argparse.Namespace) -> int:
@@ -68,11 +73,18 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     from rag.pipeline import build_pipeline
 
     pipeline = build_pipeline(_settings(args))
-    bar = None if args.quiet else _Bar("Nạp bài")
+    bars = [] if args.quiet else [_Bar("1/2 Nạp bài (tìm được bằng BM25)", "bài"), _Bar("2/2 Nhúng vector", "đoạn")]
     try:
-        report = pipeline.ingest([Path(p) for p in args.paths], rebuild=args.rebuild, sync=args.sync, progress=bar)
+        report = pipeline.ingest(
+            [Path(p) for p in args.paths],
+            rebuild=args.rebuild,
+            sync=args.sync,
+            embed=not args.no_embed,
+            progress=bars[0] if bars else None,
+            embed_progress=bars[1] if bars else None,
+        )
     finally:
-        if bar:
+        for bar in bars:
             bar.close()
     if report.rebuilt_because:
         print(f"Đã xây lại chỉ mục: {report.rebuilt_because}", file=sys.stderr)
@@ -80,8 +92,28 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         print(f"Bỏ qua: {reason}", file=sys.stderr)
     print(
         f"Thêm {len(report.added)}, cập nhật {len(report.updated)}, không đổi {len(report.unchanged)}, "
-        f"xóa {len(report.removed)}, bỏ qua {len(report.skipped)}; {report.chunks_embedded} đoạn được nhúng "
-        f"trong {report.seconds:.1f} s."
+        f"xóa {len(report.removed)}, bỏ qua {len(report.skipped)}; {report.chunks_indexed} đoạn tìm được bằng BM25 "
+        f"sau {report.searchable_seconds:.1f} s; {report.chunks_embedded} đoạn được nhúng; tổng {report.seconds:.1f} s."
+    )
+    if report.pending:
+        print(f"Còn {report.pending} đoạn chờ nhúng vector: chạy `rag embed` (hoặc `rag serve` nhúng dần).")
+    return 0
+
+
+def cmd_embed(args: argparse.Namespace) -> int:
+    from rag.pipeline import build_pipeline
+
+    pipeline = build_pipeline(_settings(args))
+    bar = None if args.quiet else _Bar("Nhúng vector", "đoạn")
+    try:
+        done = pipeline.embed_pending(progress=bar)
+    finally:
+        if bar:
+            bar.close()
+    counts = pipeline.counts()
+    print(
+        f"Đã nhúng {done} đoạn. {counts.articles} bài tìm được, {counts.embedded_articles} bài đã nhúng đủ "
+        f"({counts.embedded_chunks}/{counts.chunks} đoạn)."
     )
     return 0
 
@@ -95,18 +127,27 @@ def cmd_remove(args: argparse.Namespace) -> int:
 
 
 def cmd_list(args: argparse.Namespace) -> int:
-    from rag.store import load_index
+    from rag.store import DocStore
 
-    index = load_index(_settings(args).paths.index_dir)
+    store = DocStore(_settings(args).paths.index_dir)
+    try:
+        articles, counts = store.article_list(), store.counts()
+    finally:
+        store.close()
     rows = [
         {"source": a.source, "title": a.title, "date": a.date, "author": a.author, "chunks": a.chunk_count}
-        for a in sorted(index.articles.values(), key=lambda a: a.source)
+        for a in articles
     ]
     if args.json:
         print(json.dumps(rows, ensure_ascii=False, indent=1))
     else:
         for r in rows:
             print(f"{r['source']}\t{r['date'] or '-'}\t{r['chunks']} đoạn\t{r['title']}")
+        print(
+            f"{counts.articles} bài tìm được, {counts.embedded_articles} bài đã nhúng đủ "
+            f"({counts.embedded_chunks}/{counts.chunks} đoạn).",
+            file=sys.stderr,
+        )
     return 0
 
 
@@ -231,14 +272,30 @@ def build_parser() -> argparse.ArgumentParser:
     ing = sub.add_parser(
         "ingest",
         help="nạp tệp/thư mục vào chỉ mục",
-        description="Nạp .txt/.md/.html vào chỉ mục. Tệp không đổi được bỏ qua; tệp đổi được thay thế. "
-        "Tệp lỗi (rỗng, nhị phân, không phải UTF-8) bị bỏ qua kèm lý do, các tệp khác vẫn được nạp.",
+        description="Nạp .txt/.md/.html/.pdf/.docx vào chỉ mục, hai bước: (1) làm sạch, cắt đoạn, tách từ — bài "
+        "tìm được bằng BM25 ngay; (2) nhúng vector theo lô (dừng giữa chừng được, chạy lại sẽ tiếp tục). "
+        "Tệp không đổi được bỏ qua; tệp đổi được thay thế. Tệp lỗi (rỗng, nhị phân, không phải UTF-8) bị bỏ qua "
+        "kèm lý do, các tệp khác vẫn được nạp.",
     )
     ing.add_argument("paths", nargs="+", metavar="PATH", help="tệp hoặc thư mục")
     ing.add_argument("--rebuild", action="store_true", help="xây lại chỉ mục từ đầu")
     ing.add_argument("--sync", action="store_true", help="xóa khỏi chỉ mục các bài không còn trong PATH")
+    ing.add_argument(
+        "--no-embed",
+        action="store_true",
+        help="chỉ làm bước 1 (tìm được ngay bằng BM25); nhúng vector sau bằng `rag embed` hoặc `rag serve`",
+    )
     ing.add_argument("--quiet", action="store_true", help="không hiện thanh tiến trình")
     ing.set_defaults(func=cmd_ingest)
+
+    emb = sub.add_parser(
+        "embed",
+        help="nhúng vector cho các đoạn còn chờ (tiếp tục được)",
+        description="Nhúng vector cho các đoạn đã nạp nhưng chưa có vector, từng lô một; dừng giữa chừng "
+        "không mất gì, chạy lại sẽ tiếp tục.",
+    )
+    emb.add_argument("--quiet", action="store_true", help="không hiện thanh tiến trình")
+    emb.set_defaults(func=cmd_embed)
 
     rem = sub.add_parser("remove", help="xóa một bài khỏi chỉ mục", description="Xóa mọi đoạn của một bài.")
     rem.add_argument("source", metavar="SOURCE", help="mã nguồn của bài (tên tệp, xem `rag list`)")

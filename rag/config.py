@@ -91,11 +91,24 @@ class RetrievalSettings(_Section):
 
 class VectorStoreSettings(_Section):
     mode: Literal["faiss"] = Field(default="faiss", description="Dense index backend.")
+    approximate_above: int = Field(
+        default=200_000,
+        ge=0,
+        description="Vectors per index above which exact search gives way to IVF (approximate, removable by id).",
+    )
+    ivf_lists: int = Field(default=0, ge=0, description="IVF cells; 0 picks 4 * sqrt(vectors).")
+    nprobe: int = Field(default=32, ge=1, description="IVF cells searched per query (recall against speed).")
+    checkpoint_every: int = Field(
+        default=20_000, ge=1, description="Vectors changed before the FAISS files are rewritten; the rest is replayed."
+    )
 
 
 class IngestSettings(_Section):
     max_file_bytes: int = Field(default=20 * 1024 * 1024, ge=1, description="Larger files are rejected.")
     suffixes: tuple[str, ...] = (".txt", ".md", ".html", ".htm", ".pdf", ".docx")
+    batch_articles: int = Field(default=200, ge=1, description="Articles written per transaction (BM25 stage).")
+    workers: int = Field(default=2, ge=1, description="Processes cleaning and tokenising articles.")
+    embed_batch: int = Field(default=32, ge=1, description="Chunks embedded per batch (with their sentences).")
 
 
 class QuerySettings(_Section):
@@ -155,6 +168,9 @@ class UISettings(_Section):
         default=Path("data/feedback/feedback.jsonl"), description="👍/👎 and comments, one JSON object a line."
     )
     concurrency: int = Field(default=4, ge=1, description="Questions answered at once (the LLM still runs one).")
+    background_embedding: bool = Field(
+        default=True, description="Embed articles still waiting for vectors while the page is up."
+    )
     warm_llm: bool = Field(
         default=True, description="Load the LLM in the background once the page is up, for a faster first answer."
     )

@@ -19,7 +19,6 @@ import numpy as np
 from rag.language import ENGLISH_FUNCTION_WORDS, metadata_intent
 from rag.retrieval import SearchHit
 from rag.sentences import Span, split_long, split_sentences
-from rag.store import IndexData
 from rag.text import fold_accents, normalize
 
 # Longest sentence quoted as one piece; longer ones are cut at whitespace.
@@ -143,22 +142,19 @@ def _strip(text: str, start: int, end: int) -> Span:
 
 
 def dense_sentence_scores(
-    query_vector: np.ndarray, hits: Sequence[SearchHit], index: IndexData
+    query_vector: np.ndarray, hits: Sequence[SearchHit], sentence_vectors: Mapping[str, np.ndarray]
 ) -> dict[tuple[str, int], float]:
-    """Cosine similarity of the query to each stored sentence vector of the hit chunks."""
-    offsets: dict[str, int] = {}
-    row = 0
-    for c in index.chunks:
-        offsets[c.chunk_id] = row
-        row += len(getattr(c, "sentences", []))
+    """Cosine similarity of the query to each stored sentence vector of the hit chunks.
+
+    `sentence_vectors` maps a chunk id to its sentence vectors; a chunk not embedded yet has none.
+    """
     scores: dict[tuple[str, int], float] = {}
     for hit in hits:
         spans = getattr(hit.chunk, "sentences", None)
-        first = offsets.get(hit.chunk.chunk_id)
-        if not spans or first is None:
+        vectors = sentence_vectors.get(hit.chunk.chunk_id)
+        if not spans or vectors is None or len(vectors) != len(spans):
             continue
-        sims = index.sentence_vectors[first : first + len(spans)] @ query_vector
-        for (start, _end), sim in zip(spans, sims, strict=True):
+        for (start, _end), sim in zip(spans, vectors @ query_vector, strict=True):
             scores[(hit.chunk.source, int(start))] = float(sim)
     return scores
 

@@ -1,30 +1,38 @@
-"""Incremental ingestion: only new or changed files are cleaned, chunked and embedded."""
+"""Ingestion in two stages: searchable at once (BM25), complete later (vectors).
+
+Stage 1 cleans, chunks and tokenises each new or changed file and writes it to the store
+in batches of articles, one transaction each: the article is BM25-searchable as soon as its
+batch commits. Stage 2 embeds the chunks still waiting for vectors, a batch per
+transaction, and resumes where it stopped after a crash or a restart.
+"""
 
 from __future__ import annotations
 
+import shutil
+import threading
 import time
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field, replace
 from pathlib import Path
-
-import numpy as np
 
 from embeddings.base import Embedder
 from rag.chunking import chunk_text
 from rag.cleaning import clean_article
 from rag.config import Settings
 from rag.errors import IndexCorruptError, IndexMismatchError, LoadError, RagError
+from rag.language import ngram_counts
 from rag.lexical import tokenize
 from rag.loaders import LoadedFile, discover, load_file
 from rag.store import (
+    CHUNK,
+    DB_NAME,
+    SENTENCE,
     ArticleRecord,
     ChunkRecord,
-    IndexData,
+    DocStore,
     Manifest,
-    check_compatible,
-    index_exists,
-    load_index,
-    save_index,
+    NewArticle,
+    sentence_id,
     write_lock,
 )
 
@@ -39,8 +47,11 @@ class IngestReport:
     unchanged: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
     skipped: list[tuple[str, str]] = field(default_factory=list)  # (source, reason)
+    chunks_indexed: int = 0  # written and BM25-searchable
     chunks_embedded: int = 0
+    pending: int = 0  # chunks still waiting for vectors when ingest returned
     seconds: float = 0.0
+    searchable_seconds: float = 0.0  # when the last new article became BM25-searchable
     rebuilt_because: str | None = None  # set when --sync replaced a stale or damaged index
 
     @property
@@ -48,10 +59,11 @@ class IngestReport:
         return bool(self.added or self.updated or self.removed or self.rebuilt_because)
 
 
-def expected_manifest(settings: Settings, embedder: Embedder) -> Manifest:
+def expected_manifest(settings: Settings, embedder: Embedder, *, dimension: int = 0) -> Manifest:
+    """The manifest these settings build; `dimension` 0 when the embedder is not loaded yet."""
     return Manifest(
         embedding_model=embedder.model_id,
-        dimension=embedder.dimension,
+        dimension=dimension,
         chunk_size=settings.chunking.size,
         chunk_overlap=settings.chunking.overlap,
     )
@@ -77,7 +89,8 @@ def embedding_input(article: ArticleRecord, text: str) -> str:
     return "\n".join(p for p in (article.title, text, metadata_note(article.author, article.date, text)) if p)
 
 
-def _article_chunks(loaded: LoadedFile, settings: Settings) -> tuple[ArticleRecord, list[ChunkRecord]]:
+def prepare_article(loaded: LoadedFile, settings: Settings) -> NewArticle:
+    """Clean, chunk and tokenise one file: everything stage 1 writes, computed without the store."""
     clean = clean_article(loaded.text, loaded.heading)
     if not clean.text.strip():
         raise LoadError(f"{loaded.source}: không còn nội dung sau khi làm sạch (no text after clean-up)")
@@ -95,54 +108,52 @@ def _article_chunks(loaded: LoadedFile, settings: Settings) -> tuple[ArticleReco
         )
         for c in pieces
     ]
+    date_marks = (f"{clean.date[8:]}/{clean.date[5:7]}/{clean.date[:4]}",) if clean.date else ()
+    author = clean.author or ""
+    metadata = [(bool(author) and author in c.text, any(m in c.text for m in date_marks)) for c in chunks]
     article = ArticleRecord(
         loaded.source, clean.title, clean.date, clean.author, clean.text, loaded.content_hash, len(chunks)
     )
-    return article, chunks
+    return NewArticle(article, chunks, ngram_counts(clean.text), metadata)
 
 
-def _empty(manifest: Manifest) -> IndexData:
-    none = np.zeros((0, manifest.dimension), dtype=np.float32)
-    return IndexData(manifest, {}, [], none, none)
+def _wipe(index_dir: Path) -> None:
+    """Remove an index (this format or an older one) before a rebuild."""
+    for name in (DB_NAME, f"{DB_NAME}-wal", f"{DB_NAME}-shm", "CURRENT"):
+        (index_dir / name).unlink(missing_ok=True)
+    for folder in [index_dir / "dense", *index_dir.glob("v-*"), *index_dir.glob(".tmp-*")]:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
-def _current(index_dir: Path, manifest: Manifest, rebuild: bool, sync: bool, report: IngestReport) -> IndexData:
-    """The index to update. With `sync` the given folders are the whole corpus, so an index
-    that is stale (other settings or version) or damaged is rebuilt from them instead."""
-    if rebuild or not index_exists(index_dir):
-        return _empty(manifest)
+def open_store(index_dir: Path, manifest: Manifest, *, rebuild: bool, sync: bool, report: IngestReport) -> DocStore:
+    """The store to write into. With `sync` the given folders are the whole corpus, so an index
+    that is stale (other settings, an older version) or damaged is rebuilt from them instead."""
+    if rebuild:
+        _wipe(index_dir)
     try:
-        index = load_index(index_dir)
-        check_compatible(index, manifest)
+        store = DocStore(index_dir, create=True)
+        current = store.manifest()
+        diffs = current.compatible_with(manifest) if current else []
+        if diffs:
+            store.close()
+            raise IndexMismatchError("Chỉ mục được xây với cấu hình khác (" + "; ".join(diffs) + ").")
     except (IndexMismatchError, IndexCorruptError) as exc:
         if not sync:
-            raise
+            raise RagError(f"{exc} Dùng --rebuild (hoặc --sync) để xây lại.") from exc
         report.rebuilt_because = str(exc)
-        return _empty(manifest)
-    return index
+        _wipe(index_dir)
+        store, current = DocStore(index_dir, create=True), None
+    if current is None:
+        store.set_manifest(manifest)
+    return store
 
 
-def _assemble(
-    base: IndexData,
-    manifest: Manifest,
-    drop: set[str],
-    new: dict[str, tuple[ArticleRecord, list[ChunkRecord]]],
-    new_vectors: np.ndarray,
-    new_sentence_vectors: np.ndarray,
-) -> IndexData:
-    """Old chunks of untouched articles keep their vectors; replaced ones are dropped."""
-    keep = [i for i, c in enumerate(base.chunks) if c.source not in drop and c.source not in new]
-    kept_set = set(keep)
-    keep_sentences = [n for n, row in enumerate(base.sentence_rows()) if row in kept_set]
-    chunks = [base.chunks[i] for i in keep] + [c for _, cs in new.values() for c in cs]
-    dim = manifest.dimension
-    vectors = np.concatenate([base.vectors[keep].reshape(-1, dim), new_vectors.reshape(-1, dim)])
-    sentence_vectors = np.concatenate(
-        [base.sentence_vectors[keep_sentences].reshape(-1, dim), new_sentence_vectors.reshape(-1, dim)]
-    )
-    articles = {s: a for s, a in base.articles.items() if s not in drop and s not in new}
-    articles.update({s: a for s, (a, _) in new.items()})
-    return IndexData(manifest, articles, chunks, vectors.astype(np.float32), sentence_vectors.astype(np.float32))
+def _loaded(files: Sequence[tuple[Path, str]], settings: Settings, report: IngestReport) -> Iterator[LoadedFile]:
+    for path, source in files:
+        try:
+            yield load_file(path, source, max_bytes=settings.ingest.max_file_bytes, suffixes=settings.ingest.suffixes)
+        except LoadError as exc:
+            report.skipped.append((source, str(exc)))
 
 
 def ingest(
@@ -152,71 +163,137 @@ def ingest(
     *,
     rebuild: bool = False,
     sync: bool = False,
+    embed: bool = True,
     progress: ProgressFn | None = None,
+    embed_progress: ProgressFn | None = None,
 ) -> IngestReport:
-    """Add new and changed files to the index; `sync` also drops articles no longer found.
+    """Add new and changed files; `sync` also drops articles no longer found.
 
-    A file that cannot be read is skipped with its reason; the rest still go in.
-    The index on disk is replaced only once everything succeeded.
+    A file that cannot be read is skipped with its reason; the rest still go in. With
+    `embed`, the chunks still waiting for vectors are embedded afterwards (any article's,
+    so an interrupted run finishes here).
     """
     started = time.perf_counter()
     report = IngestReport()
     index_dir = settings.paths.index_dir
     files = discover(list(paths), settings.ingest.suffixes)
-    manifest = expected_manifest(settings, embedder)
     with write_lock(index_dir):
+        store = open_store(index_dir, expected_manifest(settings, embedder), rebuild=rebuild, sync=sync, report=report)
         try:
-            base = _current(index_dir, manifest, rebuild, sync, report)
-        except IndexCorruptError as exc:
-            raise RagError(f"{exc} (hoặc dùng --rebuild để xây lại)") from exc
-        hashes = {a.content_hash: s for s, a in base.articles.items()}
-        new: dict[str, tuple[ArticleRecord, list[ChunkRecord]]] = {}
-        for n, (path, source) in enumerate(files):
-            if progress:
-                progress(n, len(files), f"Đọc {source}")
-            try:
-                loaded = load_file(
-                    path, source, max_bytes=settings.ingest.max_file_bytes, suffixes=settings.ingest.suffixes
-                )
-                old = base.articles.get(source)
-                if old and old.content_hash == loaded.content_hash:
-                    report.unchanged.append(source)
-                    continue
-                twin = hashes.get(loaded.content_hash)
-                if twin and twin != source:
-                    raise LoadError(f"{source}: trùng nội dung với '{twin}' đã có (duplicate)")
-                new[source] = _article_chunks(loaded, settings)
-                hashes[loaded.content_hash] = source
-                (report.updated if old else report.added).append(source)
-            except LoadError as exc:
-                report.skipped.append((source, str(exc)))
-        seen = {source for _, source in files}
-        drop = {s for s in base.articles if s not in seen} if sync else set()
-        report.removed = sorted(drop)
-
-        texts = [embedding_input(a, c.text) for a, cs in new.values() for c in cs]
-        sentences = [embedding_input(a, a.text[s:e]) for a, cs in new.values() for c in cs for s, e in c.sentences]
-        if progress:
-            progress(len(files), len(files), f"Nhúng {len(texts)} đoạn, {len(sentences)} câu")
-        show = progress is not None and bool(texts)
-        # One call for chunks and sentences, so the model batches them together.
-        both = embedder.embed_documents(texts + sentences, progress=show)
-        vectors, sentence_vectors = both[: len(texts)], both[len(texts) :]
-        report.chunks_embedded = len(texts)
-        if report.changed or rebuild or not index_exists(index_dir):
-            save_index(index_dir, _assemble(base, manifest, drop, new, vectors, sentence_vectors))
+            _stage_one(store, settings, files, report, progress)
+            seen = {source for _, source in files}
+            if sync:
+                report.removed = sorted(s for s in store.hashes() if s not in seen)
+                for source in report.removed:
+                    store.remove_article(source)
+            report.searchable_seconds = time.perf_counter() - started
+        finally:
+            if not embed:
+                report.pending = store.pending_count()
+                store.close()
+    if embed:
+        try:
+            report.chunks_embedded = embed_pending(store, embedder, settings.ingest.embed_batch, embed_progress)
+            report.pending = store.pending_count()
+        finally:
+            store.close()
     report.seconds = time.perf_counter() - started
     return report
 
 
+def _stage_one(
+    store: DocStore,
+    settings: Settings,
+    files: Sequence[tuple[Path, str]],
+    report: IngestReport,
+    progress: ProgressFn | None,
+) -> None:
+    current = store.hashes()
+    owners = {h: s for s, h in current.items()}
+    batch: list[NewArticle] = []
+
+    def flush() -> None:
+        store.put_articles(batch)
+        report.chunks_indexed += sum(len(b.chunks) for b in batch)
+        batch.clear()
+
+    for n, loaded in enumerate(_loaded(files, settings, report), start=1):
+        source = loaded.source
+        if progress and (n % 50 == 0 or n == len(files)):
+            progress(n, len(files), source)
+        old = current.get(source)
+        if old == loaded.content_hash:
+            report.unchanged.append(source)
+            continue
+        twin = owners.get(loaded.content_hash)
+        if twin and twin != source:
+            report.skipped.append((source, f"{source}: trùng nội dung với '{twin}' đã có (duplicate)"))
+            continue
+        try:
+            batch.append(prepare_article(loaded, settings))
+        except LoadError as exc:
+            report.skipped.append((source, str(exc)))
+            continue
+        owners[loaded.content_hash] = source
+        (report.updated if old else report.added).append(source)
+        if len(batch) >= settings.ingest.batch_articles:
+            flush()
+    if batch:
+        flush()
+    if progress:
+        progress(len(files), len(files), "BM25 xong")
+
+
+def embed_pending(
+    store: DocStore,
+    embedder: Embedder,
+    batch_size: int,
+    progress: ProgressFn | None = None,
+    stop: threading.Event | None = None,
+) -> int:
+    """Embed chunks (and their sentences) still without vectors; returns how many were stored.
+
+    Each batch is one transaction, so an interruption loses at most the batch in flight.
+    """
+    total = store.pending_count()
+    if not total:
+        return 0
+    manifest = store.manifest()
+    if manifest is not None and manifest.dimension == 0:
+        store.set_manifest(replace(manifest, dimension=embedder.dimension))
+    done = 0
+    if progress:
+        progress(0, total, "Nhúng vector")
+    while stop is None or not stop.is_set():
+        items = store.pending(batch_size)
+        if not items:
+            break
+        texts = [embedding_input(a, c.text) for c, a in items]
+        sentences = [embedding_input(a, a.text[s:e]) for c, a in items for s, e in c.sentences]
+        # One call for chunks and sentences, so the model batches them together.
+        both = embedder.embed_documents(texts + sentences)
+        vectors = [(c.row, CHUNK, both[i]) for i, (c, _) in enumerate(items)]
+        row = len(texts)
+        for c, _ in items:
+            for position in range(len(c.sentences)):
+                vectors.append((sentence_id(c.row, position), SENTENCE, both[row]))
+                row += 1
+        done += store.put_vectors([c.row for c, _ in items], vectors)
+        if progress:
+            progress(min(done, total), total, f"{len(sentences)} câu")
+    return done
+
+
 def remove(settings: Settings, source: str) -> int:
-    """Delete one article's chunks; returns how many were removed. Needs no model."""
-    index_dir = settings.paths.index_dir
-    with write_lock(index_dir):
-        base = load_index(index_dir)
-        if source not in base.articles:
-            known = ", ".join(sorted(base.articles)) or "(trống)"
-            raise RagError(f"Không có bài '{source}' trong chỉ mục. Các bài hiện có: {known}")
-        empty = np.zeros((0, base.manifest.dimension), dtype=np.float32)
-        save_index(index_dir, _assemble(base, base.manifest, {source}, {}, empty, empty))
-    return base.articles[source].chunk_count
+    """Delete one article's rows; returns how many chunks it had. Needs no model."""
+    store = DocStore(settings.paths.index_dir)
+    try:
+        count = store.remove_article(source)
+        if not count and source not in store.hashes():
+            sample = [a.source for a in store.article_list()[:20]]
+            raise RagError(
+                f"Không có bài '{source}' trong chỉ mục. Ví dụ các bài hiện có: {', '.join(sample) or '(trống)'}"
+            )
+    finally:
+        store.close()
+    return count

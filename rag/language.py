@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Literal
 
 from rag.text import fold_accents, has_diacritics
@@ -128,23 +128,64 @@ def _ngrams(words: list[str], n: int) -> Iterable[tuple[int, tuple[str, ...]]]:
         yield i, tuple(words[i : i + n])
 
 
-class DiacriticRestorer:
-    """Greedy longest-match restoration against the corpus vocabulary (up to `max_n` words)."""
+def ngram_counts(text: str, max_n: int = 3) -> Counter[tuple[str, str]]:
+    """How often each word n-gram (n <= max_n) occurs, keyed by (folded lower-case form, form as written).
 
-    def __init__(self, texts: Iterable[str], max_n: int = 3) -> None:
+    Counted per article at ingest, so the restorer's vocabulary grows by one article's rows.
+    """
+    words = _WORDS.findall(text)
+    counts: Counter[tuple[str, str]] = Counter()
+    folded = [fold_accents(w).lower() for w in words]
+    for n in range(1, max_n + 1):
+        for i, gram in _ngrams(words, n):
+            counts[(" ".join(folded[i : i + n]), " ".join(gram))] += 1
+    return counts
+
+
+# The most frequent written form of a folded n-gram and its count, or None when unknown.
+NgramLookup = Callable[[str], tuple[str, int] | None]
+
+
+def _seeded(lookup: NgramLookup) -> NgramLookup:
+    seeds = {fold_accents(p): (p, _SEED_WEIGHT) for p in _SEED_PHRASES}
+
+    def best(key: str) -> tuple[str, int] | None:
+        found, seed = lookup(key), seeds.get(key)
+        if found and seed:
+            return (
+                (seed[0], seed[1] + found[1]) if found[0].lower() == seed[0] else max(found, seed, key=lambda e: e[1])
+            )
+        return found or seed
+
+    return best
+
+
+class DiacriticRestorer:
+    """Greedy longest-match restoration against the corpus vocabulary (up to `max_n` words).
+
+    The vocabulary is read through `lookup` (the document store's n-gram table), so a query
+    costs a few key lookups and memory does not grow with the archive.
+    """
+
+    def __init__(self, lookup: NgramLookup, max_n: int = 3) -> None:
         self.max_n = max_n
-        counts: dict[tuple[str, ...], Counter[tuple[str, ...]]] = {}
+        self._lookup = _seeded(lookup)
+
+    @classmethod
+    def from_texts(cls, texts: Iterable[str], max_n: int = 3) -> DiacriticRestorer:
+        """An in-memory vocabulary over a few texts (tests, small corpora)."""
+        counts: Counter[tuple[str, str]] = Counter()
         for text in texts:
-            words = _WORDS.findall(text)
-            for n in range(1, max_n + 1):
-                for _, gram in _ngrams(words, n):
-                    key = tuple(fold_accents(w).lower() for w in gram)
-                    counts.setdefault(key, Counter())[gram] += 1
-        for phrase in _SEED_PHRASES:
-            gram = tuple(phrase.split())
-            key = tuple(fold_accents(w) for w in gram)
-            counts.setdefault(key, Counter())[gram] += _SEED_WEIGHT
-        self._table = {k: c.most_common(1)[0] for k, c in counts.items()}
+            counts.update(ngram_counts(text, max_n))
+        table: dict[str, tuple[str, int]] = {}
+        for (key, form), count in counts.items():
+            if key not in table or count > table[key][1]:
+                table[key] = (form, count)
+        return cls(table.get, max_n)
+
+    def _entry(self, words: Iterable[str]) -> tuple[tuple[str, ...], int] | None:
+        found = self._lookup(" ".join(words))
+        return (tuple(found[0].split()), found[1]) if found else None
 
     def _segment(self, folded: list[str]) -> list[tuple[int, int]]:
         """Best split of the folded words into known n-grams (dynamic programming).
@@ -156,7 +197,7 @@ class DiacriticRestorer:
         for end in range(1, len(folded) + 1):
             options = [(best[end - 1][0], [*best[end - 1][1], (end - 1, 1)])]
             for n in range(1, min(self.max_n, end) + 1):
-                entry = self._table.get(tuple(folded[end - n : end]))
+                entry = self._entry(folded[end - n : end])
                 if entry:
                     score = best[end - n][0] + 5 * n * n + math.log(entry[1] + 1)
                     options.append((score, [*best[end - n][1], (end - n, n)]))
@@ -169,7 +210,7 @@ class DiacriticRestorer:
         words = [m.group(0) for m in matches]
         out = list(words)
         for i, n in self._segment([fold_accents(w).lower() for w in words]):
-            entry = self._table.get(tuple(fold_accents(w).lower() for w in words[i : i + n]))
+            entry = self._entry(fold_accents(w).lower() for w in words[i : i + n])
             if not entry:
                 continue
             for j, w in enumerate(entry[0]):

@@ -1,13 +1,13 @@
-"""BM25 over Vietnamese word-segmented, accent-folded tokens."""
+"""Lexical terms: Vietnamese word-segmented, accent-folded tokens, as SQLite FTS5 indexes them.
+
+BM25 itself is FTS5's (rag/store.py): its inverted index is updated per article in the
+same transaction as the article, where bm25s would rebuild over the whole archive.
+"""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from typing import Any
-
-import numpy as np
-import numpy.typing as npt
 
 from rag.text import canonical_number, fold_accents, normalize
 
@@ -47,25 +47,15 @@ def tokenize(text: str) -> list[str]:
     return lexical_tokens(segment(text))
 
 
-class BM25Index:
-    """bm25s over pre-tokenised chunks; rebuilt from stored tokens on load (milliseconds)."""
+_FTS_SAFE = re.compile(r"^[0-9a-z_]+$")
 
-    def __init__(self, corpus_tokens: Sequence[Sequence[str]]) -> None:
-        import bm25s
 
-        self._size = len(corpus_tokens)
-        self._bm25: Any = None
-        if self._size:
-            self._bm25 = bm25s.BM25()
-            # An empty chunk would break bm25s' vocabulary; give it a token nothing matches.
-            self._bm25.index([list(t) or ["\x00"] for t in corpus_tokens], show_progress=False)
+def fts_terms(tokens: Sequence[str]) -> list[str]:
+    """Tokens as single FTS5 terms: a token with other characters ("898.9", "ñ") is hex-encoded,
+    so SQLite's tokenizer never splits or folds it differently from the query."""
+    return [t if _FTS_SAFE.match(t) else "u" + t.encode().hex() for t in tokens if t]
 
-    def scores(self, query_tokens: Sequence[str]) -> npt.NDArray[np.float32]:
-        if not self._size or not query_tokens:
-            return np.zeros(self._size, dtype=np.float32)
-        return np.asarray(self._bm25.get_scores(list(query_tokens)), dtype=np.float32)
 
-    def search(self, query_tokens: Sequence[str], k: int) -> list[tuple[int, float]]:
-        scores = self.scores(query_tokens)
-        order = np.argsort(-scores, kind="stable")[:k]
-        return [(int(i), float(scores[i])) for i in order if scores[i] > 0]
+def fts_query(tokens: Sequence[str]) -> str:
+    """An FTS5 query matching any of the tokens (BM25 then ranks by how many and how rare)."""
+    return " OR ".join(f'"{t}"' for t in dict.fromkeys(fts_terms(tokens)))

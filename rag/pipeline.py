@@ -5,6 +5,7 @@ The CLI, the Gradio page and the eval runner all go through `Pipeline`.
 
 from __future__ import annotations
 
+import threading
 from collections import OrderedDict
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
@@ -12,9 +13,9 @@ from typing import TYPE_CHECKING
 
 from embeddings.base import Embedder, Vectors
 from rag.config import Settings
-from rag.ingest import IngestReport, ProgressFn, expected_manifest, ingest, remove
+from rag.ingest import IngestReport, ProgressFn, embed_pending, expected_manifest, ingest, remove
 from rag.retrieval import HybridRetriever, Mode, SearchEngine, SearchHit, validate_query
-from rag.store import ArticleRecord, check_compatible, load_index
+from rag.store import ArticleRecord, Counts, DocStore
 
 if TYPE_CHECKING:
     from rag.answer import Answer, AnswerChain, AnswerMode, Event
@@ -80,31 +81,81 @@ class Pipeline:
 
     @property
     def engine(self) -> SearchEngine:
+        """The search engine over the store; the embedder loads only if the index holds vectors."""
         if self._engine is None:
-            index = load_index(self.settings.paths.index_dir)
-            check_compatible(index, expected_manifest(self.settings, self.embedder))
-            self._engine = SearchEngine(self.settings, index, self.queries)
+            store = DocStore(self.settings.paths.index_dir)
+            try:
+                manifest = store.manifest()
+                dimension = manifest.dimension if manifest else 0
+                store.check_compatible(expected_manifest(self.settings, self.embedder, dimension=dimension))
+            except BaseException:
+                store.close()
+                raise
+            self._engine = SearchEngine(self.settings, store, self.queries)
         return self._engine
 
-    def ingest(
-        self, paths: Iterable[Path], *, rebuild: bool = False, sync: bool = False, progress: ProgressFn | None = None
-    ) -> IngestReport:
-        report = ingest(self.settings, self.embedder, paths, rebuild=rebuild, sync=sync, progress=progress)
-        if report.changed or rebuild:
+    def _reset(self) -> None:
+        if self._engine is not None:
+            self._engine.store.close()
             self._engine = None
+
+    def ingest(
+        self,
+        paths: Iterable[Path],
+        *,
+        rebuild: bool = False,
+        sync: bool = False,
+        embed: bool = True,
+        progress: ProgressFn | None = None,
+        embed_progress: ProgressFn | None = None,
+    ) -> IngestReport:
+        """Store new and changed files (BM25-searchable at once), then embed them unless `embed` is off."""
+        report = ingest(
+            self.settings,
+            self.embedder,
+            paths,
+            rebuild=rebuild,
+            sync=sync,
+            embed=embed,
+            progress=progress,
+            embed_progress=embed_progress,
+        )
+        if rebuild or report.rebuilt_because:
+            self._reset()  # the store file was replaced; later changes are picked up by catch-up
         return report
 
+    def embed_pending(self, progress: ProgressFn | None = None, stop: threading.Event | None = None) -> int:
+        """Embed the chunks still waiting for vectors (resumable; a batch per transaction)."""
+        store = DocStore(self.settings.paths.index_dir)
+        try:
+            return embed_pending(store, self.embedder, self.settings.ingest.embed_batch, progress, stop)
+        finally:
+            store.close()
+
     def remove(self, source: str) -> int:
-        count = remove(self.settings, source)
-        self._engine = None
-        return count
+        return remove(self.settings, source)
+
+    def counts(self) -> Counts:
+        """Articles searchable (BM25) and fully embedded."""
+        return self.engine.store.counts()
 
     def search(self, query: str, k: int | None = None, mode: Mode | None = None) -> list[SearchHit]:
         validate_query(query, self.settings.query.max_chars)  # before any model or index loads
         return self.engine.search(query, k, mode)
 
-    def articles(self) -> list[ArticleRecord]:
-        return sorted(self.engine.index.articles.values(), key=lambda a: a.source)
+    def articles(self, limit: int | None = None) -> list[ArticleRecord]:
+        """Articles without their text: all by source, or the `limit` most recently added."""
+        return self.engine.store.article_list(limit)
+
+    def has_article(self, source: str) -> bool:
+        return self.engine.store.has_article(source)
+
+    def articles_by_source(self, sources: Iterable[str]) -> dict[str, ArticleRecord]:
+        return self.engine.store.articles_by_source(sources)
+
+    def article_texts(self, sources: Iterable[str]) -> dict[str, str]:
+        """The cleaned text of the named articles only."""
+        return {s: a.text for s, a in self.engine.store.articles_by_source(sources).items()}
 
     @property
     def llm(self) -> LLM:
@@ -134,7 +185,7 @@ class Pipeline:
 
         engine = self.engine
         prepared, _ = engine.prepare(query)  # the text retrieval embedded: its vector is cached
-        return dense_sentence_scores(self.queries.embed_query(prepared), hits, engine.index)
+        return dense_sentence_scores(self.queries.embed_query(prepared), hits, engine.sentence_vectors(hits))
 
     def ask_stream(
         self, question: str, history: Sequence[Turn] = (), mode: AnswerMode | None = None

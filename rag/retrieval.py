@@ -1,24 +1,25 @@
-"""Hybrid retrieval: dense (FAISS) and BM25, fused by weighted reciprocal rank."""
+"""Hybrid retrieval: dense (FAISS) and BM25 (SQLite FTS5), fused by normalised scores or ranks."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
-import numpy as np
 from langchain_core.callbacks import CallbackManagerForRetrieverRun
 from langchain_core.documents import Document
 from langchain_core.retrievers import BaseRetriever
 
-from embeddings.base import Embedder
+from embeddings.base import Embedder, Vectors
 from rag.config import RetrievalSettings, Settings
 from rag.errors import QueryError
-from rag.language import DiacriticRestorer, Language, MetadataIntent, detect_language, metadata_intent
-from rag.lexical import BM25Index, tokenize
-from rag.store import ArticleRecord, ChunkRecord, IndexData
+from rag.language import DiacriticRestorer, Language, detect_language, metadata_intent
+from rag.lexical import tokenize
+from rag.store import CHUNK, SENTENCE, SENTENCE_SLOTS, ArticleRecord, ChunkRecord, DocStore
 from rag.text import has_diacritics, normalize
-from rag.vectorstore import build_dense_index
+
+if TYPE_CHECKING:
+    from rag.vectorstore import DenseVectors
 
 Mode = Literal["hybrid", "dense", "bm25"]
 
@@ -83,22 +84,20 @@ def fuse_scores(rankings: Sequence[tuple[Sequence[tuple[int, float]], float]]) -
 
 
 class SearchEngine:
-    """Holds the loaded index in memory and answers ranked searches."""
+    """Ranked searches over the store: every query reads only its candidates' rows.
 
-    def __init__(self, settings: Settings, index: IndexData, embedder: Embedder) -> None:
+    BM25 covers every stored chunk; dense scores exist for the chunks embedded so far, so an
+    article is found by its words as soon as it is stored and by meaning once embedded.
+    """
+
+    def __init__(self, settings: Settings, store: DocStore, embedder: Embedder) -> None:
         self._cfg: RetrievalSettings = settings.retrieval
+        self._vector_cfg = settings.vector_store
         self._max_chars = settings.query.max_chars
-        self.index = index
+        self.store = store
+        self._dense: DenseVectors | None = None
         self._embedder = embedder
-        self._dense = build_dense_index(settings, index.vectors)
-        self._sentence_dense = build_dense_index(settings, index.sentence_vectors)
-        self._sentence_rows = index.sentence_rows()
-        counts = np.array([len(c.sentences) for c in index.chunks], dtype=np.int64)
-        self._sentence_end = np.cumsum(counts)
-        self._sentence_start = self._sentence_end - counts
-        self._bm25 = BM25Index([c.tokens for c in index.chunks])
-        self._restorer = DiacriticRestorer(a.text for a in index.articles.values())
-        self._metadata_rows = _metadata_rows(index)
+        self._restorer = DiacriticRestorer(store.ngram)
 
     def prepare(self, query: str) -> tuple[str, Language]:
         """The query as the retrievers should see it, and its language."""
@@ -113,21 +112,38 @@ class SearchEngine:
         A chunk mixes several facts, which blurs its vector; its single best
         sentence often matches a precise question much better.
         """
+        dense = self.dense()
+        if dense is None or not len(dense):
+            return []
         q = self._embedder.embed_query(query)
-        rows = {i for i, _ in self._dense.search(q, n)}
-        rows |= {self._sentence_rows[j] for j, _ in self._sentence_dense.search(q, 3 * n)}
+        rows = {i for i, _ in dense.search(CHUNK, q, n)}
+        rows |= {j // SENTENCE_SLOTS for j, _ in dense.search(SENTENCE, q, 3 * n)}
+        chunk_vectors = self.store.vectors_of(sorted(rows))
+        sentence_vectors = self.store.sentence_vectors(sorted(rows))
         w = self._cfg.sentence_weight
         scored = []
-        for row in rows:
-            chunk_sim = float(self.index.vectors[row] @ q)
-            sentences = self.index.sentence_vectors[self._sentence_start[row] : self._sentence_end[row]]
-            best = float((sentences @ q).max()) if len(sentences) else chunk_sim
+        for row, vector in chunk_vectors.items():
+            chunk_sim = float(vector @ q)
+            sentences = sentence_vectors.get(row)
+            best = float((sentences @ q).max()) if sentences is not None else chunk_sim
             scored.append((row, (1 - w) * chunk_sim + w * best))
         scored.sort(key=lambda item: (-item[1], item[0]))
         return scored[:n]
 
+    def dense(self) -> DenseVectors | None:
+        """The FAISS indexes, caught up with the store; None until the first vectors exist."""
+        if self._dense is None:
+            manifest = self.store.manifest()
+            if manifest is None or not manifest.dimension:
+                return None
+            from rag.vectorstore import DenseVectors
+
+            self._dense = DenseVectors(self.store, manifest.dimension, self._vector_cfg)
+        self._dense.catch_up()
+        return self._dense
+
     def bm25_ranking(self, query: str, n: int) -> list[tuple[int, float]]:
-        return self._bm25.search(tokenize(query), n)
+        return self.store.bm25(tokenize(query), n)
 
     def search(self, query: str, k: int | None = None, mode: Mode | None = None) -> list[SearchHit]:
         query, language = self.prepare(validate_query(query, self._max_chars))
@@ -149,30 +165,28 @@ class SearchEngine:
             else:
                 ranked = fuse([([i for i, _ in rows], w) for rows, w in scored], self._cfg.rrf_k)
         intent = metadata_intent(query)
+        chunks = self.store.chunks_by_rows([row for row, _ in ranked[: 2 * k]])
         if intent:
-            ranked = promote(ranked, self._metadata_rows[intent], [c.source for c in self.index.chunks])
-        hits = []
-        for rank, (row, score) in enumerate(ranked[:k], start=1):
-            chunk = self.index.chunks[row]
-            hits.append(SearchHit(rank, score, chunk, self.index.articles[chunk.source]))
-        return hits
+            sources = {row: chunks[row].source for row, _ in ranked[: 2 * k] if row in chunks}
+            ranked = promote(ranked[: 2 * k], self.store.metadata_rows(sources.values(), intent), sources)
+            chunks.update(self.store.chunks_by_rows([row for row, _ in ranked[:k] if row not in chunks]))
+        top = [(row, score) for row, score in ranked if row in chunks][:k]
+        articles = self.store.articles_by_source(chunks[row].source for row, _ in top)
+        return [
+            SearchHit(rank, score, chunks[row], articles[chunks[row].source])
+            for rank, (row, score) in enumerate(top, start=1)
+            if chunks[row].source in articles
+        ]
+
+    def sentence_vectors(self, hits: Sequence[SearchHit]) -> dict[str, Vectors]:
+        """Per hit chunk id, its sentence vectors (chunks not embedded yet have none)."""
+        by_row = self.store.sentence_vectors([h.chunk.row for h in hits])
+        return {h.chunk.chunk_id: by_row[h.chunk.row] for h in hits if h.chunk.row in by_row}
 
 
-def _metadata_rows(index: IndexData) -> dict[MetadataIntent, dict[str, int]]:
-    """Per article, the chunk holding its byline and the one holding its dateline."""
-    rows: dict[MetadataIntent, dict[str, int]] = {"author": {}, "date": {}}
-    for row, chunk in enumerate(index.chunks):
-        article = index.articles[chunk.source]
-        if article.author and article.author in chunk.text:
-            rows["author"][chunk.source] = row  # the last one: bylines close an article
-        if article.date and chunk.source not in rows["date"]:
-            day, month, year = article.date[8:], article.date[5:7], article.date[:4]
-            if f"{day}/{month}/{year}" in chunk.text:
-                rows["date"][chunk.source] = row
-    return rows
-
-
-def promote(ranked: list[tuple[int, float]], rows: dict[str, int], sources: list[str]) -> list[tuple[int, float]]:
+def promote(
+    ranked: list[tuple[int, float]], rows: Mapping[str, int], sources: Mapping[int, str]
+) -> list[tuple[int, float]]:
     """Put each article's byline/dateline chunk where that article first ranks.
 
     "Who wrote the article about X?" is found by X, but answered by the chunk with the
@@ -181,7 +195,7 @@ def promote(ranked: list[tuple[int, float]], rows: dict[str, int], sources: list
     out: list[tuple[int, float]] = []
     placed: set[int] = set()
     for row, score in ranked:
-        special = rows.get(sources[row])
+        special = rows.get(sources[row]) if row in sources else None
         if special is not None and special not in placed:
             out.append((special, score))
             placed.add(special)

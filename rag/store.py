@@ -1,24 +1,25 @@
-"""On-disk index: JSON + .npy in a versioned folder, switched by an atomic pointer.
+"""The document store: articles, chunks, BM25 postings, vectors and ingest state in one SQLite file.
+
+Every row is keyed by a stable id (an article by its source, a chunk by an integer that is
+never reused), and adding, changing or removing an article touches only that article's rows,
+in one transaction. SQLite in WAL mode gives crash safety (kill -9 leaves the last committed
+state) and lets the page read while an ingest writes. Nothing is pickled: vectors are raw
+float32 blobs.
 
 Layout::
 
-    index_dir/CURRENT          name of the live version folder (replaced atomically)
-    index_dir/v-<id>/manifest.json, articles.json, chunks.jsonl, vectors.npy
-    index_dir/.lock            held by writers
-
-A crash in mid-write leaves CURRENT on the previous version, so the index stays
-loadable. Nothing is pickled: numpy loads with allow_pickle=False.
+    index_dir/rag.sqlite3      this store (the source of truth)
+    index_dir/dense/           FAISS checkpoints derived from the vectors table (rag/vectorstore.py)
 """
 
 from __future__ import annotations
 
-import fcntl
 import json
-import os
-import shutil
+import sqlite3
+import threading
 import time
-import uuid
-from collections.abc import Iterator
+from collections import Counter
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -28,23 +29,52 @@ import numpy as np
 
 from embeddings.base import Vectors
 from rag.errors import IndexCorruptError, IndexMismatchError, IndexMissingError
+from rag.lexical import fts_query, fts_terms
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 # Bump when cleaning, chunking or tokenising changes, so stale indexes are rebuilt.
-PIPELINE_VERSION = 2
+PIPELINE_VERSION = 3
 REBUILD_HINT = "Chạy: rag ingest data/articles --rebuild"
+DB_NAME = "rag.sqlite3"
+# A sentence's vector id is its chunk id times this plus its position in the chunk.
+SENTENCE_SLOTS = 1024
+CHUNK, SENTENCE = 0, 1
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS articles(
+    source TEXT PRIMARY KEY, title TEXT NOT NULL, date TEXT, author TEXT, text TEXT NOT NULL,
+    content_hash TEXT NOT NULL, chunk_count INTEGER NOT NULL, added REAL NOT NULL);
+CREATE INDEX IF NOT EXISTS articles_hash ON articles(content_hash);
+CREATE TABLE IF NOT EXISTS chunks(
+    id INTEGER PRIMARY KEY AUTOINCREMENT, source TEXT NOT NULL, idx INTEGER NOT NULL,
+    start INTEGER NOT NULL, "end" INTEGER NOT NULL, sentences TEXT NOT NULL,
+    has_author INTEGER NOT NULL, has_date INTEGER NOT NULL, embedded INTEGER NOT NULL DEFAULT 0);
+CREATE INDEX IF NOT EXISTS chunks_source ON chunks(source, idx);
+CREATE INDEX IF NOT EXISTS chunks_pending ON chunks(id) WHERE embedded = 0;
+CREATE VIRTUAL TABLE IF NOT EXISTS chunk_fts USING fts5(
+    tokens, tokenize="unicode61 remove_diacritics 0 tokenchars '_'");
+CREATE TABLE IF NOT EXISTS vectors(
+    id INTEGER PRIMARY KEY, kind INTEGER NOT NULL, seq INTEGER NOT NULL, vector BLOB NOT NULL);
+CREATE INDEX IF NOT EXISTS vectors_seq ON vectors(seq);
+CREATE TABLE IF NOT EXISTS tombstones(id INTEGER NOT NULL, kind INTEGER NOT NULL, seq INTEGER NOT NULL);
+CREATE INDEX IF NOT EXISTS tombstones_seq ON tombstones(seq);
+CREATE TABLE IF NOT EXISTS ngrams(folded TEXT NOT NULL, form TEXT NOT NULL, count INTEGER NOT NULL,
+    PRIMARY KEY(folded, form)) WITHOUT ROWID;
+"""
 
 
 @dataclass(frozen=True)
 class ChunkRecord:
-    chunk_id: str
+    chunk_id: str  # "<source>#<index>", shown to users
     source: str
     index: int
     start: int
     end: int
     text: str
-    tokens: list[str]
+    tokens: list[str]  # filled at ingest only; not read back
     sentences: list[list[int]]  # [start, end] of each sentence, offsets into the article
+    row: int = -1  # the store's integer id (-1 before it is stored)
 
 
 @dataclass(frozen=True)
@@ -53,7 +83,7 @@ class ArticleRecord:
     title: str
     date: str | None
     author: str | None
-    text: str
+    text: str  # "" in listings, which never read article text
     content_hash: str
     chunk_count: int
 
@@ -74,125 +104,382 @@ class Manifest:
         return [
             f"{k}: index={getattr(self, k)!r}, settings={getattr(other, k)!r}"
             for k in keys
+            # A dimension of 0 is not known yet (nothing embedded, or the model not loaded).
             if getattr(self, k) != getattr(other, k)
+            and not (k == "dimension" and 0 in (self.dimension, other.dimension))
         ]
 
 
-@dataclass
-class IndexData:
-    manifest: Manifest
-    articles: dict[str, ArticleRecord]
-    chunks: list[ChunkRecord]  # in article order, aligned with vectors rows
-    vectors: Vectors
-    sentence_vectors: Vectors  # one row per chunk sentence, chunk by chunk, in chunk order
+@dataclass(frozen=True)
+class NewArticle:
+    """A cleaned, chunked and tokenised article ready to be written."""
 
-    def sentence_rows(self) -> list[int]:
-        """The chunk row of every sentence_vectors row."""
-        return [row for row, c in enumerate(self.chunks) for _ in c.sentences]
+    article: ArticleRecord
+    chunks: list[ChunkRecord]
+    ngrams: Counter[tuple[str, str]]
+    metadata: list[tuple[bool, bool]]  # per chunk: holds the byline, holds the dateline
 
 
-def _fsync_write(path: Path, data: bytes) -> None:
-    with open(path, "wb") as fh:
-        fh.write(data)
-        fh.flush()
-        os.fsync(fh.fileno())
+@dataclass(frozen=True)
+class Counts:
+    articles: int
+    chunks: int
+    embedded_chunks: int
+    embedded_articles: int
 
 
-def save_index(index_dir: Path, data: IndexData) -> Path:
-    """Write a new version folder, then atomically point CURRENT at it."""
-    if len(data.chunks) != data.vectors.shape[0] or sum(len(c.sentences) for c in data.chunks) != len(
-        data.sentence_vectors
-    ):
-        raise ValueError("chunks and vectors are not aligned")
-    index_dir.mkdir(parents=True, exist_ok=True)
-    version = f"v-{int(time.time() * 1000)}-{uuid.uuid4().hex[:8]}"
-    tmp = index_dir / f".tmp-{version}"
-    tmp.mkdir()
-    try:
-        _fsync_write(tmp / "manifest.json", json.dumps(asdict(data.manifest), indent=1).encode())
-        articles = {s: asdict(a) for s, a in data.articles.items()}
-        _fsync_write(tmp / "articles.json", json.dumps(articles, ensure_ascii=False).encode())
-        lines = (json.dumps(asdict(c), ensure_ascii=False) for c in data.chunks)
-        _fsync_write(tmp / "chunks.jsonl", ("\n".join(lines) + "\n").encode())
-        for name, array in (("vectors.npy", data.vectors), ("sentence_vectors.npy", data.sentence_vectors)):
-            with open(tmp / name, "wb") as fh:
-                np.save(fh, np.ascontiguousarray(array, dtype=np.float32), allow_pickle=False)
-                fh.flush()
-                os.fsync(fh.fileno())
-        final = index_dir / version
-        os.rename(tmp, final)
-        pointer = index_dir / f".CURRENT.{version}"
-        _fsync_write(pointer, version.encode())
-        os.replace(pointer, index_dir / "CURRENT")
-        dir_fd = os.open(index_dir, os.O_RDONLY)
-        try:
-            os.fsync(dir_fd)
-        finally:
-            os.close(dir_fd)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
-    _prune(index_dir, keep=version)
-    return final
+@dataclass(frozen=True)
+class VectorChanges:
+    """What happened to the vectors after a sequence number: rows added and ids removed."""
 
-
-def _prune(index_dir: Path, keep: str) -> None:
-    """Remove old versions and leftovers of crashed writes, keeping the live one and its predecessor."""
-    versions = sorted(p for p in index_dir.glob("v-*") if p.is_dir() and p.name != keep)
-    for old in versions[:-1]:
-        shutil.rmtree(old, ignore_errors=True)
-    for leftover in index_dir.glob(".tmp-*"):
-        shutil.rmtree(leftover, ignore_errors=True)
+    seq: int
+    added: list[tuple[int, int, Vectors]]  # (id, kind, vector)
+    removed: list[tuple[int, int]]  # (id, kind)
 
 
 def index_exists(index_dir: Path) -> bool:
-    return (index_dir / "CURRENT").is_file()
+    return (index_dir / DB_NAME).is_file()
 
 
-def load_index(index_dir: Path) -> IndexData:
-    """Load the live version; a missing or damaged index raises with the rebuild command."""
-    pointer = index_dir / "CURRENT"
-    if not pointer.is_file():
-        raise IndexMissingError(f"Chưa có chỉ mục tại {index_dir}. Chạy: rag ingest data/articles")
-    try:
-        folder = index_dir / pointer.read_text(encoding="utf-8").strip()
-        raw_manifest: dict[str, Any] = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
-        versions = (raw_manifest.get("format_version"), raw_manifest.get("pipeline_version"))
+def _legacy(index_dir: Path) -> bool:
+    return (index_dir / "CURRENT").is_file() and not index_exists(index_dir)
+
+
+def _blob(vector: Vectors) -> bytes:
+    return np.ascontiguousarray(vector, dtype=np.float32).tobytes()
+
+
+class DocStore:
+    """One SQLite connection per store object, shared by threads under a lock."""
+
+    def __init__(self, index_dir: Path, *, create: bool = False) -> None:
+        self.index_dir = index_dir
+        path = index_dir / DB_NAME
+        if _legacy(index_dir):
+            raise IndexMismatchError(
+                f"Chỉ mục tại {index_dir} được xây bằng phiên bản cũ (thư mục CURRENT, trước cơ sở dữ liệu SQLite). "
+                f"{REBUILD_HINT}"
+            )
+        if not path.is_file() and not create:
+            raise IndexMissingError(f"Chưa có chỉ mục tại {index_dir}. Chạy: rag ingest data/articles")
+        index_dir.mkdir(parents=True, exist_ok=True)
+        self._lock = threading.RLock()
+        try:
+            self._db = sqlite3.connect(path, check_same_thread=False, isolation_level=None, timeout=60)
+            self._db.execute("PRAGMA journal_mode=WAL")
+            self._db.execute("PRAGMA synchronous=NORMAL")
+            self._db.executescript(_SCHEMA)
+        except sqlite3.DatabaseError as exc:
+            raise IndexCorruptError(f"Chỉ mục tại {index_dir} bị hỏng ({exc}). {REBUILD_HINT}") from exc
+
+    def close(self) -> None:
+        with self._lock:
+            self._db.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """One atomic write; IMMEDIATE so two writers queue instead of failing mid-way."""
+        with self._lock:
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                yield self._db
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
+            self._db.execute("COMMIT")
+
+    def _rows(self, sql: str, params: Sequence[Any] = ()) -> list[Any]:
+        with self._lock:
+            try:
+                return self._db.execute(sql, params).fetchall()
+            except sqlite3.DatabaseError as exc:
+                raise IndexCorruptError(f"Chỉ mục tại {self.index_dir} bị hỏng ({exc}). {REBUILD_HINT}") from exc
+
+    # -- manifest and state
+    def manifest(self) -> Manifest | None:
+        rows = self._rows("SELECT value FROM meta WHERE key = 'manifest'")
+        if not rows:
+            return None
+        raw: dict[str, Any] = json.loads(rows[0][0])
+        versions = (raw.get("format_version"), raw.get("pipeline_version"))
         if versions != (FORMAT_VERSION, PIPELINE_VERSION):
             raise IndexMismatchError(
-                f"Chỉ mục tại {index_dir} được xây bằng phiên bản cũ (format/pipeline {versions}, "
+                f"Chỉ mục tại {self.index_dir} được xây bằng phiên bản cũ (format/pipeline {versions}, "
                 f"cần {(FORMAT_VERSION, PIPELINE_VERSION)}). {REBUILD_HINT}"
             )
-        manifest = Manifest(**raw_manifest)
-        raw_articles: dict[str, Any] = json.loads((folder / "articles.json").read_text(encoding="utf-8"))
-        articles = {s: ArticleRecord(**a) for s, a in raw_articles.items()}
-        with open(folder / "chunks.jsonl", encoding="utf-8") as fh:
-            chunks = [ChunkRecord(**json.loads(line)) for line in fh if line.strip()]
-        vectors = np.load(folder / "vectors.npy", allow_pickle=False)
-        sentence_vectors = np.load(folder / "sentence_vectors.npy", allow_pickle=False)
-    except (OSError, ValueError, TypeError, KeyError) as exc:
-        raise IndexCorruptError(f"Chỉ mục tại {index_dir} bị hỏng ({exc}). {REBUILD_HINT}") from exc
-    if vectors.ndim != 2 or vectors.shape[0] != len(chunks) or (len(chunks) and vectors.shape[1] != manifest.dimension):
-        raise IndexCorruptError(f"Chỉ mục tại {index_dir} bị hỏng (vectors/chunks lệch nhau). {REBUILD_HINT}")
-    if sum(a.chunk_count for a in articles.values()) != len(chunks) or sentence_vectors.shape != (
-        sum(len(c.sentences) for c in chunks),
-        vectors.shape[1],
-    ):
-        raise IndexCorruptError(f"Chỉ mục tại {index_dir} bị hỏng (số đoạn không khớp). {REBUILD_HINT}")
-    return IndexData(
-        manifest, articles, chunks, vectors.astype(np.float32, copy=False), sentence_vectors.astype(np.float32)
-    )
+        return Manifest(**raw)
+
+    def set_manifest(self, manifest: Manifest) -> None:
+        with self.transaction() as db:
+            db.execute("INSERT OR REPLACE INTO meta VALUES('manifest', ?)", (json.dumps(asdict(manifest)),))
+
+    def check_compatible(self, expected: Manifest) -> None:
+        current = self.manifest()
+        if current is None:
+            raise IndexMissingError(f"Chưa có chỉ mục tại {self.index_dir}. Chạy: rag ingest data/articles")
+        diffs = current.compatible_with(expected)
+        if diffs:
+            raise IndexMismatchError("Chỉ mục được xây với cấu hình khác (" + "; ".join(diffs) + f"). {REBUILD_HINT}")
+
+    def seq(self) -> int:
+        """Grows with every change to the vectors; readers catch up from the one they saw."""
+        rows = self._rows("SELECT value FROM meta WHERE key = 'seq'")
+        return int(rows[0][0]) if rows else 0
+
+    @staticmethod
+    def _next_seq(db: sqlite3.Connection) -> int:
+        db.execute(
+            "INSERT INTO meta VALUES('seq', '1') ON CONFLICT(key) DO UPDATE SET value = CAST(value AS INTEGER) + 1"
+        )
+        return int(db.execute("SELECT value FROM meta WHERE key = 'seq'").fetchone()[0])
+
+    def counts(self) -> Counts:
+        (articles,) = self._rows("SELECT COUNT(*) FROM articles")[0]
+        chunks, embedded = self._rows("SELECT COUNT(*), COALESCE(SUM(embedded), 0) FROM chunks")[0]
+        (waiting,) = self._rows("SELECT COUNT(DISTINCT source) FROM chunks WHERE embedded = 0")[0]
+        return Counts(int(articles), int(chunks), int(embedded), int(articles) - int(waiting))
+
+    # -- writes
+    def source_of_hash(self, content_hash: str) -> str | None:
+        rows = self._rows("SELECT source FROM articles WHERE content_hash = ?", (content_hash,))
+        return str(rows[0][0]) if rows else None
+
+    def hashes(self) -> dict[str, str]:
+        """Source -> content hash of every article (ingest's "what changed" check)."""
+        return {str(s): str(h) for s, h in self._rows("SELECT source, content_hash FROM articles")}
+
+    def put_articles(self, items: Sequence[NewArticle]) -> None:
+        """Add or replace articles (their old rows go first), in one transaction."""
+        with self.transaction() as db:
+            seq = self._next_seq(db)
+            ngrams: Counter[tuple[str, str]] = Counter()
+            for item in items:
+                a = item.article
+                self._delete(db, a.source, seq)
+                db.execute(
+                    "INSERT INTO articles VALUES(?, ?, ?, ?, ?, ?, ?, ?)",
+                    (a.source, a.title, a.date, a.author, a.text, a.content_hash, a.chunk_count, time.time()),
+                )
+                for chunk, (has_author, has_date) in zip(item.chunks, item.metadata, strict=True):
+                    cur = db.execute(
+                        'INSERT INTO chunks(source, idx, start, "end", sentences, has_author, has_date) '
+                        "VALUES(?, ?, ?, ?, ?, ?, ?)",
+                        (
+                            a.source,
+                            chunk.index,
+                            chunk.start,
+                            chunk.end,
+                            json.dumps(chunk.sentences),
+                            has_author,
+                            has_date,
+                        ),
+                    )
+                    db.execute(
+                        "INSERT INTO chunk_fts(rowid, tokens) VALUES(?, ?)",
+                        (cur.lastrowid, " ".join(fts_terms(chunk.tokens))),
+                    )
+                ngrams.update(item.ngrams)
+            db.executemany(
+                "INSERT INTO ngrams VALUES(?, ?, ?) "
+                "ON CONFLICT(folded, form) DO UPDATE SET count = count + excluded.count",
+                [(k, f, c) for (k, f), c in ngrams.items()],
+            )
+
+    def remove_article(self, source: str, ngrams: Counter[tuple[str, str]] | None = None) -> int:
+        """Delete one article's rows; returns how many chunks it had (0: unknown source)."""
+        with self.transaction() as db:
+            count = self._delete(db, source, self._next_seq(db), ngrams)
+        return count
+
+    def _delete(
+        self, db: sqlite3.Connection, source: str, seq: int, ngrams: Counter[tuple[str, str]] | None = None
+    ) -> int:
+        row = db.execute("SELECT text FROM articles WHERE source = ?", (source,)).fetchone()
+        if row is None:
+            return 0
+        if ngrams is None:
+            from rag.language import ngram_counts
+
+            ngrams = ngram_counts(row[0])
+        ids = [r[0] for r in db.execute("SELECT id FROM chunks WHERE source = ?", (source,))]
+        for cid in ids:
+            lo, hi = cid * SENTENCE_SLOTS, (cid + 1) * SENTENCE_SLOTS
+            db.execute(
+                "INSERT INTO tombstones SELECT id, kind, ? FROM vectors WHERE id = ? OR (id >= ? AND id < ?)",
+                (seq, cid, lo, hi),
+            )
+            db.execute("DELETE FROM vectors WHERE id = ? OR (id >= ? AND id < ?)", (cid, lo, hi))
+            db.execute("DELETE FROM chunk_fts WHERE rowid = ?", (cid,))
+        db.execute("DELETE FROM chunks WHERE source = ?", (source,))
+        db.execute("DELETE FROM articles WHERE source = ?", (source,))
+        db.executemany(
+            "UPDATE ngrams SET count = count - ? WHERE folded = ? AND form = ?",
+            [(c, k, f) for (k, f), c in ngrams.items()],
+        )
+        db.execute("DELETE FROM ngrams WHERE count <= 0")
+        return len(ids)
+
+    def pending(self, limit: int) -> list[tuple[ChunkRecord, ArticleRecord]]:
+        """Chunks still waiting for their vectors, oldest first, with their articles."""
+        chunks = self._chunks("WHERE embedded = 0 ORDER BY id LIMIT ?", (limit,))
+        articles = self.articles_by_source({c.source for c in chunks})
+        return [(c, articles[c.source]) for c in chunks if c.source in articles]
+
+    def pending_count(self) -> int:
+        return int(self._rows("SELECT COUNT(*) FROM chunks WHERE embedded = 0")[0][0])
+
+    def put_vectors(self, chunk_rows: Sequence[int], vectors: Sequence[tuple[int, int, Vectors]]) -> int:
+        """Store vectors of chunks (and their sentences) and mark those chunks embedded.
+
+        A chunk removed or replaced while it was being embedded is skipped: its id is gone.
+        Returns how many chunks were stored.
+        """
+        with self.transaction() as db:
+            seq = self._next_seq(db)
+            alive = {
+                r[0]
+                for r in db.execute(
+                    f"SELECT id FROM chunks WHERE embedded = 0 AND id IN ({','.join('?' * len(chunk_rows))})",
+                    list(chunk_rows),
+                )
+            }
+            db.executemany(
+                "INSERT OR REPLACE INTO vectors VALUES(?, ?, ?, ?)",
+                [(vid, kind, seq, _blob(v)) for vid, kind, v in vectors if _chunk_of(vid, kind) in alive],
+            )
+            db.executemany("UPDATE chunks SET embedded = 1 WHERE id = ?", [(r,) for r in alive])
+        return len(alive)
+
+    # -- reads
+    def _chunks(self, where: str, params: Sequence[Any]) -> list[ChunkRecord]:
+        sql = (
+            'SELECT c.id, c.source, c.idx, c.start, c."end", c.sentences, '
+            'substr(a.text, c.start + 1, c."end" - c.start) '
+            f"FROM chunks c JOIN articles a ON a.source = c.source {where}"
+        )
+        return [
+            ChunkRecord(f"{source}#{idx}", source, idx, start, end, text, [], json.loads(sentences), row)
+            for row, source, idx, start, end, sentences, text in self._rows(sql, params)
+        ]
+
+    def chunks_by_rows(self, rows: Sequence[int]) -> dict[int, ChunkRecord]:
+        if not rows:
+            return {}
+        chunks = self._chunks(f"WHERE c.id IN ({','.join('?' * len(rows))})", list(rows))
+        return {c.row: c for c in chunks}
+
+    def chunks_of(self, source: str) -> list[ChunkRecord]:
+        return self._chunks("WHERE c.source = ? ORDER BY c.idx", (source,))
+
+    def articles_by_source(self, sources: Iterable[str]) -> dict[str, ArticleRecord]:
+        wanted = list(set(sources))
+        if not wanted:
+            return {}
+        rows = self._rows(
+            "SELECT source, title, date, author, text, content_hash, chunk_count FROM articles "
+            f"WHERE source IN ({','.join('?' * len(wanted))})",
+            wanted,
+        )
+        return {r[0]: ArticleRecord(*r) for r in rows}
+
+    def article_list(self, limit: int | None = None) -> list[ArticleRecord]:
+        """Articles without their text: all by source, or the `limit` most recently added."""
+        columns = "SELECT source, title, date, author, '', content_hash, chunk_count FROM articles"
+        if limit is None:
+            rows = self._rows(f"{columns} ORDER BY source")
+        else:
+            rows = self._rows(f"{columns} ORDER BY added DESC, source LIMIT ?", (limit,))
+        return [ArticleRecord(*r) for r in rows]
+
+    def has_article(self, source: str) -> bool:
+        return bool(self._rows("SELECT 1 FROM articles WHERE source = ?", (source,)))
+
+    def bm25(self, tokens: Sequence[str], n: int) -> list[tuple[int, float]]:
+        """Chunk rows by FTS5's BM25 (higher is better), best first."""
+        query = fts_query(tokens)
+        if not query:
+            return []
+        rows = self._rows(
+            "SELECT rowid, -bm25(chunk_fts) FROM chunk_fts WHERE chunk_fts MATCH ? ORDER BY rank LIMIT ?", (query, n)
+        )
+        return [(int(r), float(s)) for r, s in rows]
+
+    def metadata_rows(self, sources: Iterable[str], kind: str) -> dict[str, int]:
+        """Per article, the chunk holding its byline (the last one) or its dateline (the first one)."""
+        wanted = list(set(sources))
+        if not wanted:
+            return {}
+        column = "has_author" if kind == "author" else "has_date"
+        rows = self._rows(
+            f"SELECT id, source, idx FROM chunks WHERE {column} = 1 AND source IN ({','.join('?' * len(wanted))})",
+            wanted,
+        )
+        best: dict[str, tuple[int, int]] = {}
+        for row, source, idx in rows:
+            # Bylines close an article (the last chunk holding one); datelines open it (the first).
+            better = source not in best or (idx > best[source][1] if kind == "author" else idx < best[source][1])
+            if better:
+                best[source] = (int(row), int(idx))
+        return {s: r for s, (r, _) in best.items()}
+
+    def vectors_of(self, ids: Sequence[int]) -> dict[int, Vectors]:
+        if not ids:
+            return {}
+        rows = self._rows(f"SELECT id, vector FROM vectors WHERE id IN ({','.join('?' * len(ids))})", list(ids))
+        return {int(i): np.frombuffer(b, dtype=np.float32) for i, b in rows}
+
+    def sentence_vectors(self, chunk_rows: Sequence[int]) -> dict[int, Vectors]:
+        """Per embedded chunk, its sentence vectors in sentence order."""
+        out: dict[int, list[Vectors]] = {}
+        for cid in chunk_rows:
+            lo = cid * SENTENCE_SLOTS
+            rows = self._rows(
+                "SELECT vector FROM vectors WHERE id >= ? AND id < ? ORDER BY id", (lo, lo + SENTENCE_SLOTS)
+            )
+            if rows:
+                out[cid] = [np.frombuffer(b, dtype=np.float32) for (b,) in rows]
+        return {cid: np.stack(vs) for cid, vs in out.items()}
+
+    def changes_since(self, seq: int, kind: int, limit: int = 50_000) -> VectorChanges:
+        """Vectors added and removed after `seq` (up to `limit` additions, in seq order)."""
+        now = self.seq()
+        added = self._rows(
+            "SELECT id, kind, vector, seq FROM vectors WHERE seq > ? AND seq <= ? AND kind = ? ORDER BY seq LIMIT ?",
+            (seq, now, kind, limit),
+        )
+        upto = now if len(added) < limit else int(added[-1][3])
+        if len(added) == limit:  # stop at a whole seq so nothing of the last one is skipped
+            upto -= 1
+            added = [r for r in added if int(r[3]) <= upto]
+        removed = self._rows(
+            "SELECT id, kind FROM tombstones WHERE seq > ? AND seq <= ? AND kind = ?", (seq, upto, kind)
+        )
+        return VectorChanges(
+            upto,
+            [(int(i), int(k), np.frombuffer(b, dtype=np.float32)) for i, k, b, _ in added],
+            [(int(i), int(k)) for i, k in removed],
+        )
+
+    def ngram(self, folded: str) -> tuple[str, int] | None:
+        rows = self._rows("SELECT form, count FROM ngrams WHERE folded = ? ORDER BY count DESC LIMIT 1", (folded,))
+        return (str(rows[0][0]), int(rows[0][1])) if rows else None
 
 
-def check_compatible(index: IndexData, expected: Manifest) -> None:
-    diffs = index.manifest.compatible_with(expected)
-    if diffs:
-        raise IndexMismatchError("Chỉ mục được xây với cấu hình khác (" + "; ".join(diffs) + f"). {REBUILD_HINT}")
+def _chunk_of(vector_id: int, kind: int) -> int:
+    return vector_id if kind == CHUNK else vector_id // SENTENCE_SLOTS
+
+
+def sentence_id(chunk_row: int, position: int) -> int:
+    if position >= SENTENCE_SLOTS:
+        raise ValueError(f"a chunk holds at most {SENTENCE_SLOTS} sentences")
+    return chunk_row * SENTENCE_SLOTS + position
 
 
 @contextmanager
 def write_lock(index_dir: Path) -> Iterator[None]:
-    """Serialise writers (CLI ingest, UI upload) on one index."""
+    """Serialise writers (CLI ingest, UI upload, background embedding) on one index."""
+    import fcntl
+
     index_dir.mkdir(parents=True, exist_ok=True)
     with open(index_dir / ".lock", "w") as fh:
         fcntl.flock(fh, fcntl.LOCK_EX)

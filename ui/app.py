@@ -28,7 +28,15 @@ from ui.chat import (
     turns_from_exchanges,
 )
 from ui.feedback import FeedbackLog, feedback_record
-from ui.library import ARTICLE_COLUMNS, add_uploads, article_rows, delete_article, progress_adapter
+from ui.library import (
+    ARTICLE_COLUMNS,
+    LISTED_ARTICLES,
+    add_uploads,
+    article_rows,
+    delete_article,
+    library_summary,
+    progress_adapter,
+)
 from ui.render import CSS, GRADIO_LOCALES, GRADIO_TEXT, HEAD, parse_cite_target, render_notice, render_sources
 from ui.startup import Startup
 
@@ -49,19 +57,20 @@ def build_app(pipeline: Pipeline, startup: Startup | None = None) -> gr.Blocks:
     feedback = FeedbackLog(ui.feedback_file)
     api = Endpoints(pipeline, startup)
 
-    def texts() -> dict[str, str]:
+    def texts(exchange: Exchange | None) -> dict[str, str]:
+        """The texts of the articles an answer cites, and only those."""
         try:
-            return {a.source: a.text for a in pipeline.articles()}
+            return pipeline.article_texts(str(c["source"]) for c in (exchange.citations if exchange else []))
         except RagError:
             return {}
 
-    def library() -> tuple[Any, Any]:
+    def library() -> tuple[Any, Any, Any]:
         try:
-            articles = pipeline.articles()
-        except RagError:
-            articles = []
+            articles, summary = pipeline.articles(LISTED_ARTICLES), library_summary(pipeline.counts())
+        except RagError as exc:
+            articles, summary = [], str(exc)
         sources = [a.source for a in articles]
-        return article_rows(articles), gr.Dropdown(choices=sources, value=None)
+        return article_rows(articles), gr.Dropdown(choices=sources, value=None), summary
 
     # -- chat
     def chat(question: str, exchanges: list[Exchange], mode: str) -> Iterator[tuple[Any, ...]]:
@@ -74,7 +83,7 @@ def build_app(pipeline: Pipeline, startup: Startup | None = None) -> gr.Blocks:
             yield [*messages_from_exchanges(exchanges), *waiting], gr.skip(), gr.skip(), ""
         events = pipeline.ask_stream(question, turns_from_exchanges(exchanges), mode)  # type: ignore[arg-type]
         for view in stream_views(question, events, exchanges, mode):
-            sources = render_sources(view.exchanges[-1], texts()) if view.done else gr.skip()
+            sources = render_sources(view.exchanges[-1], texts(view.exchanges[-1])) if view.done else gr.skip()
             yield view.messages, view.exchanges, sources, ""
 
     def show_cite(target: str, exchanges: list[Exchange]) -> Any:
@@ -82,11 +91,11 @@ def build_app(pipeline: Pipeline, startup: Startup | None = None) -> gr.Blocks:
         if parsed is None or parsed[0] >= len(exchanges):
             return gr.skip()
         turn, n = parsed
-        return render_sources(exchanges[turn], texts(), n)
+        return render_sources(exchanges[turn], texts(exchanges[turn]), n)
 
     def show_selected(exchanges: list[Exchange], event: gr.SelectData) -> Any:
         turn = exchange_for_message(event.index, exchanges)
-        return gr.skip() if turn is None else render_sources(exchanges[turn], texts())
+        return gr.skip() if turn is None else render_sources(exchanges[turn], texts(exchanges[turn]))
 
     def new_conversation() -> tuple[Any, ...]:
         return [], [], render_sources(None, {}), "", ""
@@ -143,8 +152,9 @@ def build_app(pipeline: Pipeline, startup: Startup | None = None) -> gr.Blocks:
     def tick() -> tuple[Any, ...]:
         ready = startup.ready.is_set()
         status = f"{'✅' if ready and not startup.error else '⚠️' if ready else '⏳'} {startup.status}"
-        rows, choices = library() if ready else (gr.skip(), gr.skip())
-        return status, gr.Timer(active=not ready), rows, choices
+        rows, choices, summary = library() if ready else (gr.skip(), gr.skip(), gr.skip())
+        # Keep polling while vectors are still being added in the background, so the counts move.
+        return status, gr.Timer(active=not ready or startup.embedding), rows, choices, summary
 
     with gr.Blocks(title=TITLE) as app:
         gr.Markdown(f"## {TITLE}\nHỏi bằng tiếng Việt (có hoặc không dấu). Mỗi ý trong câu trả lời có trích dẫn [n].")
@@ -200,6 +210,7 @@ def build_app(pipeline: Pipeline, startup: Startup | None = None) -> gr.Blocks:
                     elem_id="rag-upload",
                 )
                 upload_notice = gr.HTML(elem_id="rag-upload-notice")
+                counts = gr.Markdown(elem_id="rag-library-counts")
                 table = gr.Dataframe(
                     headers=ARTICLE_COLUMNS, label="Các bài trong thư viện", interactive=False, elem_id="rag-articles"
                 )
@@ -230,7 +241,7 @@ def build_app(pipeline: Pipeline, startup: Startup | None = None) -> gr.Blocks:
         upload_btn.upload(
             upload,
             [upload_btn],
-            [upload_notice, table, choice],
+            [upload_notice, table, choice, counts],
             api_name="upload",
             concurrency_limit=1,
             concurrency_id="library",
@@ -238,14 +249,14 @@ def build_app(pipeline: Pipeline, startup: Startup | None = None) -> gr.Blocks:
         delete_btn.click(
             delete,
             [choice],
-            [delete_notice, table, choice],
+            [delete_notice, table, choice, counts],
             concurrency_limit=1,
             concurrency_id="library",
             api_visibility="private",
         )
         table.select(pick_row, None, [choice], **cheap)
-        timer.tick(tick, None, [status, timer, table, choice], **cheap)
-        app.load(tick, None, [status, timer, table, choice], **cheap)
+        timer.tick(tick, None, [status, timer, table, choice, counts], **cheap)
+        app.load(tick, None, [status, timer, table, choice, counts], **cheap)
         api.register(concurrency=ui.concurrency)
     return app
 
@@ -274,7 +285,7 @@ def serve(settings: Settings, host: str | None = None, port: int | None = None) 
     """Start the page at once; a missing index is built (with progress on the page) in the background."""
     options = launch_options(settings, host, port)  # a malformed user list fails before anything starts
     pipeline = build_pipeline(settings)
-    startup = Startup(pipeline, warm_llm=settings.ui.warm_llm)
+    startup = Startup(pipeline, warm_llm=settings.ui.warm_llm, background_embedding=settings.ui.background_embedding)
     app = build_app(pipeline, startup)
     startup.start()
     app.queue(default_concurrency_limit=1).launch(**options)

@@ -19,7 +19,7 @@ from rag.errors import LoadError, RagError
 from rag.ingest import ProgressFn
 from rag.loaders import READERS, load_file
 from rag.pipeline import Pipeline
-from rag.store import ArticleRecord
+from rag.store import ArticleRecord, Counts
 
 UPLOAD_SUFFIXES = (".txt", ".md", ".html", ".pdf", ".docx")
 MAX_NAME_CHARS = 80
@@ -153,7 +153,7 @@ def add_uploads(
             _, why = report.skipped[0]
             results.append(UploadResult(name, False, f"«{name}»: không nạp được ({_reason(LoadError(why), name)})."))
             continue
-        record = next((a for a in pipeline.articles() if a.source == name), None)
+        record = next(iter(pipeline.articles_by_source([name]).values()), None)
         chunks = record.chunk_count if record else 0
         title = record.title if record else name
         results.append(UploadResult(name, True, f"Đã nạp «{name}» — {title} ({chunks} đoạn)."))
@@ -166,7 +166,7 @@ def add_uploads(
 
 def delete_article(pipeline: Pipeline, source: str, uploads_dir: Path) -> str:
     """Remove an article from the index; its file in the uploads folder goes to the hidden trash."""
-    if source not in {a.source for a in pipeline.articles()}:
+    if not pipeline.has_article(source):
         raise RagError(f"Không có bài «{source}» trong thư viện.")
     count = pipeline.remove(source)
     moved = ""
@@ -183,6 +183,22 @@ def delete_article(pipeline: Pipeline, source: str, uploads_dir: Path) -> str:
 
 
 ARTICLE_COLUMNS = ["Tiêu đề", "Ngày", "Số đoạn", "Mã nguồn"]
+# The library tab lists the most recently added articles; an archive has tens of thousands.
+LISTED_ARTICLES = 500
+
+
+def library_summary(counts: Counts) -> str:
+    """How much of the library is searchable and how much fully embedded, in one line."""
+    waiting = counts.chunks - counts.embedded_chunks
+    line = (
+        f"**{counts.articles:,}** bài tìm được (BM25) · **{counts.embedded_articles:,}** bài đã nhúng vector đầy đủ "
+        f"({counts.embedded_chunks:,}/{counts.chunks:,} đoạn)"
+    ).replace(",", ".")
+    if waiting:
+        line += f" · còn {waiting:,} đoạn đang chờ nhúng".replace(",", ".")
+    if counts.articles > LISTED_ARTICLES:
+        line += f". Bảng dưới liệt kê {LISTED_ARTICLES} bài mới nạp nhất."
+    return line
 
 
 def article_rows(articles: Iterable[ArticleRecord]) -> list[list[str | int]]:

@@ -12,9 +12,12 @@ from rag.store import index_exists
 class Startup:
     """Readiness of one pipeline; `status` is shown on the page until `ready` is set."""
 
-    def __init__(self, pipeline: Pipeline, *, warm_llm: bool = False) -> None:
+    def __init__(self, pipeline: Pipeline, *, warm_llm: bool = False, background_embedding: bool = False) -> None:
         self.pipeline = pipeline
         self.warm_llm = warm_llm
+        self.background_embedding = background_embedding
+        self.embedding = False  # vectors are being added in the background
+        self.stop = threading.Event()
         self.status = "Đang khởi động…"
         self.error: str | None = None
         self.ready = threading.Event()
@@ -29,7 +32,13 @@ class Startup:
             if not index_exists(settings.paths.index_dir):
                 self.status = f"Chưa có chỉ mục: đang xây từ {settings.paths.articles_dir}…"
                 print(self.status, flush=True)
-                self.pipeline.ingest([settings.paths.articles_dir], progress=self._progress)
+                # Searchable by BM25 first; with background embedding the vectors follow while the page is up.
+                self.pipeline.ingest(
+                    [settings.paths.articles_dir],
+                    embed=not self.background_embedding,
+                    progress=self._progress,
+                    embed_progress=self._progress,
+                )
             self.status = "Đang nạp mô hình nhúng và chỉ mục…"
             _ = self.pipeline.engine
             _ = self.pipeline.answer_chain  # built once here, not raced by the first concurrent users
@@ -49,6 +58,22 @@ class Startup:
             self.ready.set()
         if self.warm_llm and self.error is None:
             self._warm()
+        if self.error is None and self.background_embedding:
+            self._embed()
+
+    def _embed(self) -> None:
+        """Embed what is still waiting for vectors; searches use each batch as soon as it commits."""
+        counts = self.pipeline.counts()
+        if counts.embedded_chunks == counts.chunks:
+            return
+        self.embedding = True
+        try:
+            done = self.pipeline.embed_pending(stop=self.stop)
+            print(f"Đã nhúng thêm {done} đoạn trong nền.", flush=True)
+        except Exception as exc:  # the page keeps answering with BM25 for what is not embedded
+            print(f"Nhúng vector trong nền dừng lại: {exc!r}", flush=True)
+        finally:
+            self.embedding = False
 
     def _warm(self) -> None:
         """Load the LLM and cache the fixed system prompt, so the first answer starts sooner."""

@@ -16,6 +16,7 @@ SUBCOMMANDS = [
     ["models", "fetch"],
     ["models", "status"],
     ["ingest"],
+    ["embed"],
     ["remove"],
     ["list"],
     ["search"],

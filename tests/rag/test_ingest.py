@@ -1,8 +1,10 @@
-"""Incremental ingest over the fake embedder: unchanged, changed, removed, bad files, atomicity."""
+"""Incremental, two-stage ingest over the fake embedder: unchanged, changed, removed, bad files, crashes."""
 
 from __future__ import annotations
 
+import pickle
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
@@ -12,7 +14,8 @@ from embeddings.fake import FakeEmbedder
 from rag.config import Settings
 from rag.errors import IndexCorruptError, IndexMismatchError, IndexMissingError, LoadError, RagError
 from rag.ingest import ingest, remove
-from rag.store import load_index
+from rag.pipeline import Pipeline
+from rag.store import CHUNK, DB_NAME, SENTENCE_SLOTS, DocStore
 from tests.conftest import make_settings
 
 
@@ -20,63 +23,103 @@ def embedder(settings: Settings) -> FakeEmbedder:
     return FakeEmbedder(settings.embedding.dimension)
 
 
-def ids(settings: Settings) -> list[str]:
-    return [c.chunk_id for c in load_index(settings.paths.index_dir).chunks]
+@pytest.fixture
+def opened(fake_settings: Settings) -> Iterator[list[DocStore]]:
+    stores: list[DocStore] = []
+    yield stores
+    for s in stores:
+        s.close()
 
 
-def test_first_ingest_adds_every_article(fake_settings: Settings, corpus: Path) -> None:
+def store(settings: Settings, opened: list[DocStore]) -> DocStore:
+    s = DocStore(settings.paths.index_dir)
+    opened.append(s)
+    return s
+
+
+def chunk_ids(settings: Settings, opened: list[DocStore]) -> list[str]:
+    s = store(settings, opened)
+    return sorted(c.chunk_id for a in s.article_list() for c in s.chunks_of(a.source))
+
+
+def test_first_ingest_adds_every_article(fake_settings: Settings, corpus: Path, opened: list[DocStore]) -> None:
     report = ingest(fake_settings, embedder(fake_settings), [corpus])
     assert sorted(report.added) == sorted(p.name for p in corpus.iterdir())
-    index = load_index(fake_settings.paths.index_dir)
-    assert set(index.articles) == set(report.added)
-    assert len(index.chunks) == report.chunks_embedded == index.vectors.shape[0]
-    for chunk in index.chunks:
-        article = index.articles[chunk.source]
-        assert article.text[chunk.start : chunk.end] == chunk.text
-        assert all(chunk.start <= s <= e <= chunk.end for s, e in chunk.sentences)
-    assert index.sentence_vectors.shape[0] == sum(len(c.sentences) for c in index.chunks)
+    s = store(fake_settings, opened)
+    assert {a.source for a in s.article_list()} == set(report.added)
+    counts = s.counts()
+    assert counts.chunks == report.chunks_indexed == report.chunks_embedded == counts.embedded_chunks
+    assert counts.embedded_articles == counts.articles == 5 and report.pending == 0
+    for source, article in s.articles_by_source(report.added).items():
+        chunks = s.chunks_of(source)
+        assert len(chunks) == article.chunk_count
+        for chunk in chunks:
+            assert article.text[chunk.start : chunk.end] == chunk.text
+            assert all(chunk.start <= a <= b <= chunk.end for a, b in chunk.sentences)
+        sentences = s.sentence_vectors([c.row for c in chunks])
+        assert all(len(sentences[c.row]) == len(c.sentences) for c in chunks)
 
 
-def test_reingesting_unchanged_files_does_nothing(fake_settings: Settings, corpus: Path) -> None:
+def test_reingesting_unchanged_files_writes_nothing(
+    fake_settings: Settings, corpus: Path, opened: list[DocStore]
+) -> None:
     ingest(fake_settings, embedder(fake_settings), [corpus])
-    current = (fake_settings.paths.index_dir / "CURRENT").read_text()
+    seq = store(fake_settings, opened).seq()
     report = ingest(fake_settings, embedder(fake_settings), [corpus])
     assert report.added == report.updated == report.removed == []
     assert len(report.unchanged) == 5 and report.chunks_embedded == 0
-    assert (fake_settings.paths.index_dir / "CURRENT").read_text() == current  # nothing rewritten
+    assert store(fake_settings, opened).seq() == seq  # no change recorded
 
 
-def test_changed_file_replaces_its_chunks_only(fake_settings: Settings, corpus: Path) -> None:
+def test_changed_file_replaces_its_rows_only(fake_settings: Settings, corpus: Path, opened: list[DocStore]) -> None:
     emb = embedder(fake_settings)
     ingest(fake_settings, emb, [corpus])
-    before = load_index(fake_settings.paths.index_dir)
+    s = store(fake_settings, opened)
+    before = {c.chunk_id: c.row for a in s.article_list() for c in s.chunks_of(a.source)}
+    vectors_before = s.vectors_of(list(before.values()))
     target = corpus / "003_b2ca1ae64fe89c4d.txt"
     target.write_text("Bài mới về Quảng Trị.\nTỉnh đã thu hồi 42 tỷ đồng trong năm 2020.", encoding="utf-8")
     report = ingest(fake_settings, emb, [corpus])
     assert report.updated == ["003_b2ca1ae64fe89c4d.txt"] and len(report.unchanged) == 4
-    after = load_index(fake_settings.paths.index_dir)
-    new_chunks = [c for c in after.chunks if c.source == target.name]
+    assert report.chunks_embedded == 1
+    new_chunks = s.chunks_of(target.name)
     assert len(new_chunks) == 1 and "42 tỷ đồng" in new_chunks[0].text
-    assert len({c.chunk_id for c in after.chunks}) == len(after.chunks)  # no duplicates
-    # Untouched articles keep byte-identical vectors.
-    old = {c.chunk_id: v for c, v in zip(before.chunks, before.vectors, strict=True)}
-    for chunk, vector in zip(after.chunks, after.vectors, strict=True):
-        if chunk.source != target.name:
-            assert np.array_equal(old[chunk.chunk_id], vector)
+    assert new_chunks[0].row not in before.values()  # ids are never reused
+    after = {c.chunk_id: c.row for a in s.article_list() for c in s.chunks_of(a.source)}
+    vectors_after = s.vectors_of(list(after.values()))
+    for chunk_id, row in before.items():
+        if not chunk_id.startswith("003_"):
+            assert after[chunk_id] == row and np.array_equal(vectors_before[row], vectors_after[row])
+        else:
+            assert row not in vectors_after  # the old vectors are gone
 
 
-def test_remove_and_sync(fake_settings: Settings, corpus: Path) -> None:
+def test_remove_and_sync(fake_settings: Settings, corpus: Path, opened: list[DocStore]) -> None:
     emb = embedder(fake_settings)
     ingest(fake_settings, emb, [corpus])
     assert remove(fake_settings, "000_5c1d37ac7b9ba84b.txt") > 0
-    assert not any(i.startswith("000_") for i in ids(fake_settings))
+    assert not any(i.startswith("000_") for i in chunk_ids(fake_settings, opened))
     with pytest.raises(RagError, match="Không có bài"):
         remove(fake_settings, "000_5c1d37ac7b9ba84b.txt")
     (corpus / "001_968b805e6dd2d020.txt").unlink()
     report = ingest(fake_settings, emb, [corpus], sync=True)
     assert report.removed == ["001_968b805e6dd2d020.txt"]
     assert report.added == ["000_5c1d37ac7b9ba84b.txt"]  # came back: it is still in the folder
-    assert not any(i.startswith("001_") for i in ids(fake_settings))
+    assert not any(i.startswith("001_") for i in chunk_ids(fake_settings, opened))
+
+
+def test_removing_an_article_removes_its_words_from_the_restorer(fake_settings: Settings, tmp_path: Path) -> None:
+    folder = tmp_path / "desk"
+    folder.mkdir()
+    (folder / "a.txt").write_text("Tiền đạo Rafaelson ghi bàn ở phút 90.", encoding="utf-8")
+    ingest(fake_settings, embedder(fake_settings), [folder])
+    s = DocStore(fake_settings.paths.index_dir)
+    try:
+        assert s.ngram("ghi ban") == ("ghi bàn", 1)
+        remove(fake_settings, "a.txt")
+        assert s.ngram("ghi ban") is None
+    finally:
+        s.close()
 
 
 @pytest.mark.parametrize(
@@ -122,91 +165,150 @@ def test_missing_path_is_a_clear_error(fake_settings: Settings, tmp_path: Path) 
         ingest(fake_settings, embedder(fake_settings), [tmp_path / "nope"])
 
 
-def test_crash_while_embedding_leaves_previous_index_loadable(fake_settings: Settings, corpus: Path) -> None:
-    emb = embedder(fake_settings)
-    ingest(fake_settings, emb, [corpus])
-    before = ids(fake_settings)
+def test_searchable_by_bm25_before_any_vector(fake_settings: Settings, corpus: Path) -> None:
+    report = ingest(fake_settings, embedder(fake_settings), [corpus], embed=False)
+    assert report.chunks_embedded == 0 and report.pending == report.chunks_indexed > 0
+    pipeline = Pipeline(fake_settings, embedder=embedder(fake_settings))
+    hits = pipeline.search("Quảng Trị thu hồi bao nhiêu tiền?", 3)  # hybrid: nothing embedded yet, no error
+    assert hits and hits[0].chunk.source == "003_b2ca1ae64fe89c4d.txt"
+    assert pipeline.counts().embedded_articles == 0
+    assert pipeline.embed_pending() == report.chunks_indexed
+    counts = pipeline.counts()
+    assert counts.embedded_chunks == counts.chunks and counts.embedded_articles == 5
+    dense = pipeline.search("Quảng Trị thu hồi bao nhiêu tiền?", 3, "dense")  # the live engine caught up
+    assert dense and len({h.chunk.chunk_id for h in dense}) == len(dense)
 
-    class Exploding(FakeEmbedder):
-        def embed_documents(self, texts, *, progress=False):  # type: ignore[no-untyped-def]
-            raise KeyboardInterrupt  # as if the process were killed mid-ingest
 
-    (corpus / "new.txt").write_text("Một bài mới hoàn toàn. Có hai câu.", encoding="utf-8")
-    with pytest.raises(KeyboardInterrupt):
-        ingest(fake_settings, Exploding(fake_settings.embedding.dimension), [corpus])
-    assert ids(fake_settings) == before
+def test_half_embedded_index_mixes_dense_and_bm25_without_duplicates(fake_settings: Settings, corpus: Path) -> None:
+    ingest(fake_settings, embedder(fake_settings), [corpus], embed=False)
+    s = DocStore(fake_settings.paths.index_dir)
+    try:
+        from rag.ingest import embed_pending
+
+        stop_after_one = type(
+            "Stop", (), {"n": 0, "is_set": lambda self: (setattr(self, "n", self.n + 1), self.n > 1)[1]}
+        )
+        embed_pending(s, embedder(fake_settings), 4, stop=stop_after_one())  # type: ignore[arg-type]
+        assert 0 < s.counts().embedded_chunks < s.counts().chunks
+    finally:
+        s.close()
+    pipeline = Pipeline(fake_settings, embedder=embedder(fake_settings))
+    for query in ("Quảng Ninh thanh tra", "Bộ Ngoại giao kê khai tài sản", "tham nhũng"):
+        hits = pipeline.search(query, 10)
+        assert hits and len({h.chunk.chunk_id for h in hits}) == len(hits)
 
 
-def test_crash_while_writing_leaves_previous_index_loadable(
-    fake_settings: Settings, corpus: Path, monkeypatch: pytest.MonkeyPatch
+def test_crash_while_embedding_keeps_articles_searchable_and_resumes(
+    fake_settings: Settings, corpus: Path, opened: list[DocStore]
 ) -> None:
     emb = embedder(fake_settings)
     ingest(fake_settings, emb, [corpus])
-    before = ids(fake_settings)
+
+    class Exploding(FakeEmbedder):
+        def embed_documents(self, texts, *, progress=False):  # type: ignore[no-untyped-def]
+            raise KeyboardInterrupt  # as if the process were killed mid-embedding
+
+    (corpus / "new.txt").write_text("Một bài mới hoàn toàn về bóng đá. Có hai câu.", encoding="utf-8")
+    with pytest.raises(KeyboardInterrupt):
+        ingest(fake_settings, Exploding(fake_settings.embedding.dimension), [corpus])
+    s = store(fake_settings, opened)
+    assert s.has_article("new.txt") and s.pending_count() == 1
+    report = ingest(fake_settings, emb, [corpus])  # the re-run finishes the job
+    assert report.unchanged and report.chunks_embedded == 1 and s.pending_count() == 0
+
+
+def test_crash_while_writing_keeps_the_previous_state(
+    fake_settings: Settings, corpus: Path, monkeypatch: pytest.MonkeyPatch, opened: list[DocStore]
+) -> None:
+    emb = embedder(fake_settings)
+    ingest(fake_settings, emb, [corpus])
+    before = chunk_ids(fake_settings, opened)
     import rag.store
 
     def boom(*args: object, **kwargs: object) -> None:
         raise OSError("disk full")
 
-    monkeypatch.setattr(rag.store.np, "save", boom)
+    monkeypatch.setattr(rag.store.json, "dumps", boom)  # fails inside the article's transaction
     (corpus / "new.txt").write_text("Một bài mới hoàn toàn. Có hai câu.", encoding="utf-8")
     with pytest.raises(OSError):
         ingest(fake_settings, emb, [corpus])
     monkeypatch.undo()
-    assert ids(fake_settings) == before
-    assert not list(fake_settings.paths.index_dir.glob(".tmp-*"))
+    assert chunk_ids(fake_settings, opened) == before
+    assert not store(fake_settings, opened).has_article("new.txt")
 
 
 def test_missing_index_says_how_to_build(fake_settings: Settings) -> None:
     with pytest.raises(IndexMissingError, match="rag ingest"):
-        load_index(fake_settings.paths.index_dir)
+        DocStore(fake_settings.paths.index_dir)
 
 
-@pytest.mark.parametrize("victim", ["chunks.jsonl", "vectors.npy", "manifest.json", "articles.json"])
-def test_corrupt_index_says_how_to_rebuild(fake_settings: Settings, corpus: Path, victim: str) -> None:
+def test_corrupt_database_says_how_to_rebuild(fake_settings: Settings, corpus: Path) -> None:
     ingest(fake_settings, embedder(fake_settings), [corpus])
-    index_dir = fake_settings.paths.index_dir
-    folder = index_dir / (index_dir / "CURRENT").read_text()
-    data = (folder / victim).read_bytes()
-    (folder / victim).write_bytes(data[: len(data) // 2])
+    db = fake_settings.paths.index_dir / DB_NAME
+    db.write_bytes(b"not a database at all" * 100)
     with pytest.raises(IndexCorruptError, match="--rebuild"):
-        load_index(index_dir)
+        Pipeline(fake_settings, embedder=embedder(fake_settings)).search("tham nhũng")
     with pytest.raises(RagError, match="--rebuild"):
         ingest(fake_settings, embedder(fake_settings), [corpus])
     report = ingest(fake_settings, embedder(fake_settings), [corpus], rebuild=True)
-    assert len(report.added) == 5 and load_index(index_dir).chunks
+    assert len(report.added) == 5
 
 
-def test_pickled_vectors_are_refused(fake_settings: Settings, corpus: Path) -> None:
-    ingest(fake_settings, embedder(fake_settings), [corpus])
-    index_dir = fake_settings.paths.index_dir
-    folder = index_dir / (index_dir / "CURRENT").read_text()
-    np.save(folder / "vectors.npy", np.array([{"evil": 1}], dtype=object), allow_pickle=True)
-    with pytest.raises(IndexCorruptError):
-        load_index(index_dir)
+@pytest.mark.parametrize("damage", ["truncate", "pickle", "delete"])
+def test_damaged_vector_checkpoint_is_rebuilt_from_the_store(
+    fake_settings: Settings, corpus: Path, damage: str
+) -> None:
+    settings = make_settings(fake_settings.paths.index_dir.parent, RAG_VECTOR_STORE__CHECKPOINT_EVERY="1")
+    ingest(settings, embedder(settings), [corpus])
+    pipeline = Pipeline(settings, embedder=embedder(settings))
+    expected = [h.chunk.chunk_id for h in pipeline.search("Quảng Ninh thanh tra", 5, "dense")]
+    dense = pipeline.engine.dense()
+    assert dense is not None and dense.checkpoint(force=True)
+    folder = settings.paths.index_dir / "dense"
+    victim = next(folder.glob("chunks-*.faiss"))
+    if damage == "truncate":
+        victim.write_bytes(victim.read_bytes()[:100])
+    elif damage == "pickle":
+        victim.write_bytes(pickle.dumps({"evil": 1}))  # never unpickled: FAISS's reader rejects it
+    else:
+        victim.unlink()
+    fresh = Pipeline(settings, embedder=embedder(settings))
+    assert [h.chunk.chunk_id for h in fresh.search("Quảng Ninh thanh tra", 5, "dense")] == expected
 
 
 def test_index_built_with_other_settings_is_refused(tmp_path: Path, corpus: Path) -> None:
     settings = make_settings(tmp_path)
     ingest(settings, embedder(settings), [corpus])
     other = make_settings(tmp_path, RAG_CHUNKING__SIZE="900")
-    with pytest.raises(IndexMismatchError, match="chunk_size"):
+    with pytest.raises(RagError, match="chunk_size"):
         ingest(other, embedder(other), [corpus])
+    with pytest.raises(IndexMismatchError, match="chunk_size"):
+        Pipeline(other, embedder=embedder(other)).search("tham nhũng")
     assert ingest(other, embedder(other), [corpus], rebuild=True).added
 
 
-def test_sync_rebuilds_an_index_of_another_version_or_settings(tmp_path: Path, corpus: Path) -> None:
+def test_sync_rebuilds_an_index_of_an_older_version(tmp_path: Path, corpus: Path) -> None:
     settings = make_settings(tmp_path)
-    ingest(settings, embedder(settings), [corpus])
     index_dir = settings.paths.index_dir
-    manifest = index_dir / (index_dir / "CURRENT").read_text() / "manifest.json"
-    manifest.write_text(manifest.read_text().replace('"pipeline_version": 2', '"pipeline_version": 1'))
+    (index_dir / "v-1").mkdir(parents=True)  # the JSON + .npy layout of earlier versions
+    (index_dir / "CURRENT").write_text("v-1")
     with pytest.raises(IndexMismatchError, match="phiên bản cũ"):
-        load_index(index_dir)
-    with pytest.raises(IndexMismatchError):
+        Pipeline(settings, embedder=embedder(settings)).search("tham nhũng")
+    with pytest.raises(RagError, match="phiên bản cũ"):
         ingest(settings, embedder(settings), [corpus])  # without --sync nothing is replaced silently
     report = ingest(settings, embedder(settings), [corpus], sync=True)
     assert report.rebuilt_because and "phiên bản cũ" in report.rebuilt_because
-    assert len(report.added) == 5 and load_index(index_dir).chunks
+    assert len(report.added) == 5 and not (index_dir / "CURRENT").exists()
     other = make_settings(tmp_path, RAG_CHUNKING__SIZE="700")
     assert ingest(other, embedder(other), [corpus], sync=True).rebuilt_because
+
+
+def test_sentence_vector_ids_belong_to_their_chunk(
+    fake_settings: Settings, corpus: Path, opened: list[DocStore]
+) -> None:
+    ingest(fake_settings, embedder(fake_settings), [corpus])
+    s = store(fake_settings, opened)
+    changes = s.changes_since(0, CHUNK)
+    rows = {i for i, _, _ in changes.added}
+    sentence_chunks = {i // SENTENCE_SLOTS for i, _, _ in s.changes_since(0, 1).added}
+    assert rows == sentence_chunks and not changes.removed

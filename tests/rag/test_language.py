@@ -45,7 +45,7 @@ def test_detect_language(text: str, language: str) -> None:
     ],
 )
 def test_restore(query: str, restored: str) -> None:
-    assert DiacriticRestorer(CORPUS).restore(query) == restored
+    assert DiacriticRestorer.from_texts(CORPUS).restore(query) == restored
 
 
 @pytest.mark.parametrize(

@@ -134,7 +134,7 @@ def test_empty_index_returns_nothing(tmp_path: Path) -> None:
     ],
 )
 def test_promote_metadata_chunk(ranked: list[tuple[int, float]], rows: dict[str, int], expected: list[int]) -> None:
-    sources = ["a", "a", "a", "b", "b", "a"]
+    sources = dict(enumerate(["a", "a", "a", "b", "b", "a"]))
     assert [r for r, _ in promote(ranked, rows, sources)] == expected
 
 

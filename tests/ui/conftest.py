@@ -53,14 +53,20 @@ def _wait_http(url: str, proc: subprocess.Popen[bytes], log: Path, deadline: flo
 def _usable_index(path: Path) -> bool:
     """A prebuilt index over exactly the bundled articles, in the current format."""
     from rag.errors import RagError
-    from rag.store import PIPELINE_VERSION, load_index
+    from rag.store import DocStore
 
     try:
-        index = load_index(path)
+        store = DocStore(path)
     except RagError:
         return False
+    try:
+        manifest, counts, sources = store.manifest(), store.counts(), {a.source for a in store.article_list()}
+    except RagError:
+        return False
+    finally:
+        store.close()
     names = {p.name for p in ARTICLES.iterdir() if p.is_file()}
-    return index.manifest.pipeline_version == PIPELINE_VERSION and set(index.articles) == names
+    return manifest is not None and counts.embedded_chunks == counts.chunks and sources == names
 
 
 def record_figures(figures: dict[str, object], name: str = "ui_figures.json") -> None:

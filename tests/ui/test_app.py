@@ -10,6 +10,7 @@ import pytest
 from rag.config import Settings
 from rag.errors import RagError
 from rag.pipeline import Pipeline
+from rag.store import index_exists
 from tests.conftest import ARTICLES, make_settings
 from ui.api import Endpoints
 from ui.startup import Startup
@@ -42,7 +43,7 @@ def test_startup_builds_a_missing_index_and_reports_progress(settings: Settings)
     assert startup.ready.is_set() and startup.error is None
     assert startup.status == "Sẵn sàng — 5 bài trong thư viện."
     assert any("Đang xây chỉ mục" in s and "/5" in s for s in seen)
-    assert (settings.paths.index_dir / "CURRENT").exists()
+    assert index_exists(settings.paths.index_dir)
 
 
 def test_startup_error_is_shown_not_raised(tmp_path: Path) -> None:
