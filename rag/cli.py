@@ -79,7 +79,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
             [Path(p) for p in args.paths],
             rebuild=args.rebuild,
             sync=args.sync,
-            embed=not args.no_embed,
+            embed="none" if args.no_embed else "all",
             progress=bars[0] if bars else None,
             embed_progress=bars[1] if bars else None,
         )

@@ -14,6 +14,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Literal
 
 from embeddings.base import Embedder
 from rag.chunking import chunk_text
@@ -38,6 +39,7 @@ from rag.store import (
 
 # Called with (done, total, message) so a CLI bar or a UI progress widget can follow.
 ProgressFn = Callable[[int, int, str], None]
+EmbedScope = Literal["all", "new", "none"]
 
 
 @dataclass
@@ -148,12 +150,36 @@ def open_store(index_dir: Path, manifest: Manifest, *, rebuild: bool, sync: bool
     return store
 
 
-def _loaded(files: Sequence[tuple[Path, str]], settings: Settings, report: IngestReport) -> Iterator[LoadedFile]:
-    for path, source in files:
-        try:
-            yield load_file(path, source, max_bytes=settings.ingest.max_file_bytes, suffixes=settings.ingest.suffixes)
-        except LoadError as exc:
-            report.skipped.append((source, str(exc)))
+# (source, outcome, payload): outcome "new" carries the prepared article, "skipped" the reason.
+Prepared = tuple[str, str, NewArticle | str | None]
+# Below this many files, worker processes cost more to start than they save.
+_POOL_MIN_FILES = 64
+
+
+def _prepare_file(job: tuple[Path, str, str | None, Settings]) -> Prepared:
+    """Read and prepare one file unless its content is what the store already holds."""
+    path, source, known_hash, settings = job
+    try:
+        loaded = load_file(path, source, max_bytes=settings.ingest.max_file_bytes, suffixes=settings.ingest.suffixes)
+        if loaded.content_hash == known_hash:
+            return source, "unchanged", loaded.content_hash
+        return source, "new", prepare_article(loaded, settings)
+    except LoadError as exc:
+        return source, "skipped", str(exc)
+
+
+def _prepared(jobs: list[tuple[Path, str, str | None, Settings]], workers: int) -> Iterator[Prepared]:
+    """Prepared files in order; word segmentation (pyvi, pure Python CRF features) holds the GIL,
+    so several processes are the only way to use more than one core. The pool's pickled messages
+    are our own objects between our own processes; nothing read from disk is ever unpickled."""
+    if workers <= 1 or len(jobs) < _POOL_MIN_FILES:
+        yield from map(_prepare_file, jobs)
+        return
+    import multiprocessing
+
+    # spawn, not fork: the page calls ingest from a threaded server, and forking threads can deadlock.
+    with multiprocessing.get_context("spawn").Pool(workers) as pool:
+        yield from pool.imap(_prepare_file, jobs, chunksize=16)
 
 
 def ingest(
@@ -163,15 +189,16 @@ def ingest(
     *,
     rebuild: bool = False,
     sync: bool = False,
-    embed: bool = True,
+    embed: EmbedScope = "all",
     progress: ProgressFn | None = None,
     embed_progress: ProgressFn | None = None,
 ) -> IngestReport:
     """Add new and changed files; `sync` also drops articles no longer found.
 
-    A file that cannot be read is skipped with its reason; the rest still go in. With
-    `embed`, the chunks still waiting for vectors are embedded afterwards (any article's,
-    so an interrupted run finishes here).
+    A file that cannot be read is skipped with its reason; the rest still go in. Then
+    `embed` says which chunks get their vectors before returning: "all" that wait (so an
+    interrupted run finishes here), "new" only those of the files just added or changed
+    (an upload on a page whose backlog is embedded in the background), or "none".
     """
     started = time.perf_counter()
     report = IngestReport()
@@ -188,12 +215,15 @@ def ingest(
                     store.remove_article(source)
             report.searchable_seconds = time.perf_counter() - started
         finally:
-            if not embed:
+            if embed == "none":
                 report.pending = store.pending_count()
                 store.close()
-    if embed:
+    if embed != "none":
+        only = [*report.added, *report.updated] if embed == "new" else None
         try:
-            report.chunks_embedded = embed_pending(store, embedder, settings.ingest.embed_batch, embed_progress)
+            report.chunks_embedded = embed_pending(
+                store, embedder, settings.ingest.embed_batch, embed_progress, sources=only
+            )
             report.pending = store.pending_count()
         finally:
             store.close()
@@ -217,25 +247,23 @@ def _stage_one(
         report.chunks_indexed += sum(len(b.chunks) for b in batch)
         batch.clear()
 
-    for n, loaded in enumerate(_loaded(files, settings, report), start=1):
-        source = loaded.source
-        if progress and (n % 50 == 0 or n == len(files)):
+    jobs = [(path, source, current.get(source), settings) for path, source in files]
+    for n, (source, outcome, payload) in enumerate(_prepared(jobs, settings.ingest.workers), start=1):
+        if progress and (n % 20 == 0 or n == len(files)):
             progress(n, len(files), source)
-        old = current.get(source)
-        if old == loaded.content_hash:
+        if outcome == "unchanged":
             report.unchanged.append(source)
             continue
-        twin = owners.get(loaded.content_hash)
+        if not isinstance(payload, NewArticle):
+            report.skipped.append((source, str(payload)))
+            continue
+        twin = owners.get(payload.article.content_hash)
         if twin and twin != source:
             report.skipped.append((source, f"{source}: trùng nội dung với '{twin}' đã có (duplicate)"))
             continue
-        try:
-            batch.append(prepare_article(loaded, settings))
-        except LoadError as exc:
-            report.skipped.append((source, str(exc)))
-            continue
-        owners[loaded.content_hash] = source
-        (report.updated if old else report.added).append(source)
+        owners[payload.article.content_hash] = source
+        batch.append(payload)
+        (report.updated if source in current else report.added).append(source)
         if len(batch) >= settings.ingest.batch_articles:
             flush()
     if batch:
@@ -250,12 +278,16 @@ def embed_pending(
     batch_size: int,
     progress: ProgressFn | None = None,
     stop: threading.Event | None = None,
+    sources: Sequence[str] | None = None,
 ) -> int:
-    """Embed chunks (and their sentences) still without vectors; returns how many were stored.
+    """Embed chunks (and their sentences) still without vectors, of `sources` or of every article;
+    returns how many were stored.
 
     Each batch is one transaction, so an interruption loses at most the batch in flight.
     """
-    total = store.pending_count()
+    if sources is not None and not sources:
+        return 0
+    total = store.pending_count(sources)
     if not total:
         return 0
     manifest = store.manifest()
@@ -265,7 +297,7 @@ def embed_pending(
     if progress:
         progress(0, total, "Nhúng vector")
     while stop is None or not stop.is_set():
-        items = store.pending(batch_size)
+        items = store.pending(batch_size, sources)
         if not items:
             break
         texts = [embedding_input(a, c.text) for c, a in items]

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from embeddings.base import Embedder, Vectors
 from rag.config import Settings
-from rag.ingest import IngestReport, ProgressFn, embed_pending, expected_manifest, ingest, remove
+from rag.ingest import EmbedScope, IngestReport, ProgressFn, embed_pending, expected_manifest, ingest, remove
 from rag.retrieval import HybridRetriever, Mode, SearchEngine, SearchHit, validate_query
 from rag.store import ArticleRecord, Counts, DocStore
 
@@ -105,11 +105,11 @@ class Pipeline:
         *,
         rebuild: bool = False,
         sync: bool = False,
-        embed: bool = True,
+        embed: EmbedScope = "all",
         progress: ProgressFn | None = None,
         embed_progress: ProgressFn | None = None,
     ) -> IngestReport:
-        """Store new and changed files (BM25-searchable at once), then embed them unless `embed` is off."""
+        """Store new and changed files (BM25-searchable at once), then embed what `embed` says."""
         report = ingest(
             self.settings,
             self.embedder,

@@ -140,6 +140,7 @@ class SearchEngine:
 
             self._dense = DenseVectors(self.store, manifest.dimension, self._vector_cfg)
         self._dense.catch_up()
+        self._dense.checkpoint()  # only once enough changed since the last one: loads replay less
         return self._dense
 
     def bm25_ranking(self, query: str, n: int) -> list[tuple[int, float]]:

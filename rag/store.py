@@ -319,14 +319,16 @@ class DocStore:
         db.execute("DELETE FROM ngrams WHERE count <= 0")
         return len(ids)
 
-    def pending(self, limit: int) -> list[tuple[ChunkRecord, ArticleRecord]]:
-        """Chunks still waiting for their vectors, oldest first, with their articles."""
-        chunks = self._chunks("WHERE embedded = 0 ORDER BY id LIMIT ?", (limit,))
+    def pending(self, limit: int, sources: Sequence[str] | None = None) -> list[tuple[ChunkRecord, ArticleRecord]]:
+        """Chunks still waiting for their vectors (of `sources`, or of any article), oldest first."""
+        where, params = _of_sources(sources)
+        chunks = self._chunks(f"WHERE c.embedded = 0 {where} ORDER BY c.id LIMIT ?", [*params, limit])
         articles = self.articles_by_source({c.source for c in chunks})
         return [(c, articles[c.source]) for c in chunks if c.source in articles]
 
-    def pending_count(self) -> int:
-        return int(self._rows("SELECT COUNT(*) FROM chunks WHERE embedded = 0")[0][0])
+    def pending_count(self, sources: Sequence[str] | None = None) -> int:
+        where, params = _of_sources(sources)
+        return int(self._rows(f"SELECT COUNT(*) FROM chunks c WHERE c.embedded = 0 {where}", params)[0][0])
 
     def put_vectors(self, chunk_rows: Sequence[int], vectors: Sequence[tuple[int, int, Vectors]]) -> int:
         """Store vectors of chunks (and their sentences) and mark those chunks embedded.
@@ -463,6 +465,12 @@ class DocStore:
     def ngram(self, folded: str) -> tuple[str, int] | None:
         rows = self._rows("SELECT form, count FROM ngrams WHERE folded = ? ORDER BY count DESC LIMIT 1", (folded,))
         return (str(rows[0][0]), int(rows[0][1])) if rows else None
+
+
+def _of_sources(sources: Sequence[str] | None) -> tuple[str, list[str]]:
+    if sources is None:
+        return "", []
+    return f"AND c.source IN ({','.join('?' * len(sources))})", list(sources)
 
 
 def _chunk_of(vector_id: int, kind: int) -> int:

@@ -144,7 +144,7 @@ def add_uploads(
                 progress(i, len(files), f"{name}: {message}")
 
         try:
-            report = pipeline.ingest([target], progress=step)
+            report = pipeline.ingest([target], embed="new", progress=step)
         except Exception:
             target.unlink(missing_ok=True)
             raise

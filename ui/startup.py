@@ -35,7 +35,7 @@ class Startup:
                 # Searchable by BM25 first; with background embedding the vectors follow while the page is up.
                 self.pipeline.ingest(
                     [settings.paths.articles_dir],
-                    embed=not self.background_embedding,
+                    embed="none" if self.background_embedding else "all",
                     progress=self._progress,
                     embed_progress=self._progress,
                 )

@@ -15,7 +15,7 @@ pytestmark = pytest.mark.integration
 
 
 def _articles(p: Pipeline) -> dict[str, str]:
-    return {a.source: a.text for a in p.articles()}
+    return p.article_texts(a.source for a in p.articles())
 
 
 def test_generative_answer_states_the_figure_with_exact_citations(real_pipeline: Pipeline) -> None:

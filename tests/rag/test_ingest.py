@@ -166,7 +166,7 @@ def test_missing_path_is_a_clear_error(fake_settings: Settings, tmp_path: Path) 
 
 
 def test_searchable_by_bm25_before_any_vector(fake_settings: Settings, corpus: Path) -> None:
-    report = ingest(fake_settings, embedder(fake_settings), [corpus], embed=False)
+    report = ingest(fake_settings, embedder(fake_settings), [corpus], embed="none")
     assert report.chunks_embedded == 0 and report.pending == report.chunks_indexed > 0
     pipeline = Pipeline(fake_settings, embedder=embedder(fake_settings))
     hits = pipeline.search("Quảng Trị thu hồi bao nhiêu tiền?", 3)  # hybrid: nothing embedded yet, no error
@@ -180,7 +180,7 @@ def test_searchable_by_bm25_before_any_vector(fake_settings: Settings, corpus: P
 
 
 def test_half_embedded_index_mixes_dense_and_bm25_without_duplicates(fake_settings: Settings, corpus: Path) -> None:
-    ingest(fake_settings, embedder(fake_settings), [corpus], embed=False)
+    ingest(fake_settings, embedder(fake_settings), [corpus], embed="none")
     s = DocStore(fake_settings.paths.index_dir)
     try:
         from rag.ingest import embed_pending
@@ -312,3 +312,13 @@ def test_sentence_vector_ids_belong_to_their_chunk(
     rows = {i for i, _, _ in changes.added}
     sentence_chunks = {i // SENTENCE_SLOTS for i, _, _ in s.changes_since(0, 1).added}
     assert rows == sentence_chunks and not changes.removed
+
+
+def test_adding_one_article_embeds_only_that_article(fake_settings: Settings, corpus: Path, tmp_path: Path) -> None:
+    backlog = ingest(fake_settings, embedder(fake_settings), [corpus], embed="none").pending
+    extra = tmp_path / "upload" / "moi.txt"
+    extra.parent.mkdir()
+    extra.write_text("Giá xăng giảm 500 đồng/lít từ chiều nay. Đây là lần giảm thứ ba.", encoding="utf-8")
+    report = ingest(fake_settings, embedder(fake_settings), [extra.parent], embed="new")
+    assert report.added == ["moi.txt"] and report.chunks_embedded == 1
+    assert report.pending == backlog  # the backlog is left to the background embedder
