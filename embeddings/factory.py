@@ -32,4 +32,6 @@ def build_embedder(settings: Settings) -> Embedder:
     from embeddings.sentence_transformer import SentenceTransformerEmbedder
 
     location = resolve_model_location(cfg.model, settings.models_dir)
-    return SentenceTransformerEmbedder(cfg.model, location, batch_size=cfg.batch_size, threads=cfg.threads)
+    return SentenceTransformerEmbedder(
+        cfg.model, location, batch_size=cfg.batch_size, threads=cfg.threads, precision=cfg.precision
+    )

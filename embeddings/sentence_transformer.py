@@ -12,11 +12,14 @@ from rag.errors import ModelMissingError
 
 
 class SentenceTransformerEmbedder:
-    def __init__(self, model_id: str, location: str, *, batch_size: int = 16, threads: int = 2) -> None:
+    def __init__(
+        self, model_id: str, location: str, *, batch_size: int = 16, threads: int = 2, precision: str = "fp32"
+    ) -> None:
         self._model_id = model_id
         self._location = location
         self._batch_size = batch_size
         self._threads = threads
+        self._precision = precision
         self._model: Any = None
 
     @property
@@ -38,6 +41,8 @@ class SentenceTransformerEmbedder:
                     f"Không tải được mô hình embedding '{self._model_id}' ({self._location}): {exc}. "
                     "Chạy: rag models fetch"
                 ) from exc
+            if self._precision == "int8":
+                quantize(self._model)
         return self._model
 
     @property
@@ -56,3 +61,14 @@ class SentenceTransformerEmbedder:
     def embed_query(self, text: str) -> Vectors:
         vector = self._load().encode_query([text], batch_size=1, convert_to_numpy=True)
         return l2_normalize(np.asarray(vector))[0]
+
+
+def quantize(model: Any) -> Any:
+    """int8 weights for every Linear layer (activations quantised per batch), in place.
+
+    The matmuls then run on the CPU's int8 units (AVX-512 VNNI here, through fbgemm), which
+    peak at about four times the fp32 rate; done at load, in a second, so nothing is exported.
+    """
+    import torch
+
+    return torch.ao.quantization.quantize_dynamic(model, {torch.nn.Linear}, dtype=torch.qint8, inplace=True)

@@ -152,6 +152,9 @@ def probe(index_dir: Path, corpus: Path, skip: int, questions: Path) -> dict[str
         figures[f"{mode}_heldout"] = {k: round(v, 3) for k, v in summarize(ranks_of(results, held)).items()}
     figures["rss_mb"] = round(_rss_mb(), 1)
     extra = read_articles(corpus, 1, skip)
+    if not extra:  # every corpus article is indexed: add a revised copy of the first one under a new name
+        first = read_articles(corpus, 1)[0]
+        extra = [{"source": f"ban-sua-{first['source']}", "text": first["text"] + "\nBài được cập nhật lúc 18:00."}]
     with tempfile.TemporaryDirectory() as tmp:
         materialise(extra, Path(tmp), None)
         path = next(Path(tmp).iterdir())

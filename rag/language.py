@@ -190,8 +190,10 @@ class DiacriticRestorer:
     def _segment(self, folded: list[str]) -> list[tuple[int, int]]:
         """Best split of the folded words into known n-grams (dynamic programming).
 
-        A segment scores 5 * n² + log(count): longer phrases win clearly, and frequent
-        phrases break ties, so "co bao nhieu" splits as "có | bao nhiêu", not "có báo | nhiêu".
+        A segment scores 5 * n² + log(count) / 2: longer phrases win clearly (a phrase the
+        corpus attests beats its words seeded one by one: "viet nam" is "Việt Nam", not
+        "viết năm"), and frequent phrases break ties, so "co bao nhieu" splits as
+        "có | bao nhiêu", not "có báo | nhiêu".
         """
         best: list[tuple[float, list[tuple[int, int]]]] = [(0.0, [])]
         for end in range(1, len(folded) + 1):
@@ -199,7 +201,7 @@ class DiacriticRestorer:
             for n in range(1, min(self.max_n, end) + 1):
                 entry = self._entry(folded[end - n : end])
                 if entry:
-                    score = best[end - n][0] + 5 * n * n + math.log(entry[1] + 1)
+                    score = best[end - n][0] + 5 * n * n + 0.5 * math.log(entry[1] + 1)
                     options.append((score, [*best[end - n][1], (end - n, n)]))
             best.append(max(options, key=lambda o: o[0]))
         return best[-1][1]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from rag.language import DiacriticRestorer, detect_language, metadata_intent
+from rag.language import DiacriticRestorer, detect_language, metadata_intent, ngram_counts
 
 CORPUS = [
     "Bộ Ngoại giao đã hoàn thành kê khai tài sản, thu nhập lần đầu.",
@@ -64,3 +64,34 @@ def test_restore(query: str, restored: str) -> None:
 )
 def test_metadata_intent(question: str, intent: str | None) -> None:
     assert metadata_intent(question) == intent
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # sports: names keep their capitals, the key is folded and lower-case
+        (
+            "Rafaelson ghi bàn",
+            {("rafaelson", "Rafaelson"): 1, ("ghi ban", "ghi bàn"): 1, ("rafaelson ghi ban", "Rafaelson ghi bàn"): 1},
+        ),
+        # business: "đồng" folds to "dong"; punctuation is not a word
+        ("giá 23.000 đồng/lít", {("dong", "đồng"): 1, ("lit", "lít"): 1, ("dong lit", "đồng lít"): 1}),
+        # the same form twice is counted twice
+        ("Hà Nội, Hà Nội", {("ha noi", "Hà Nội"): 2}),
+    ],
+)
+def test_ngram_counts(text: str, expected: dict[tuple[str, str], int]) -> None:
+    counts = ngram_counts(text, max_n=3)
+    for key, count in expected.items():
+        assert counts[key] == count
+
+
+def test_restorer_reads_through_a_lookup() -> None:
+    asked: list[str] = []
+
+    def lookup(key: str) -> tuple[str, int] | None:
+        asked.append(key)
+        return {"viet nam": ("Việt Nam", 40), "bong da": ("bóng đá", 12)}.get(key)
+
+    assert DiacriticRestorer(lookup).restore("bong da Viet Nam") == "bóng đá Việt Nam"
+    assert len(asked) < 20  # a few key lookups per query, never a scan
