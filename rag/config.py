@@ -82,6 +82,14 @@ class RetrievalSettings(_Section):
     bm25_weight: float = Field(
         default=0.5, ge=0, description="Relative to dense_weight; chosen mid-plateau on the dev set (see README)."
     )
+    bm25_common_share: float = Field(
+        default=0.05,
+        gt=0,
+        le=1,
+        description="A term in more than this share of the chunks does not pick BM25 candidates "
+        "(it still counts in their scores): keeps search cost independent of the archive's size.",
+    )
+    bm25_candidates: int = Field(default=200, ge=1, description="Chunks scored by exact BM25 per query.")
     sentence_weight: float = Field(
         default=0.5, ge=0, le=1, description="Dense score = (1-w) * chunk similarity + w * best sentence similarity."
     )

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Literal
 
 from embeddings.base import Embedder
-from rag.chunking import chunk_text
+from rag.chunking import Chunk, chunk_text
 from rag.cleaning import clean_article
 from rag.config import Settings
 from rag.errors import IndexCorruptError, IndexMismatchError, LoadError, RagError
@@ -97,6 +97,19 @@ def prepare_article(loaded: LoadedFile, settings: Settings) -> NewArticle:
     if not clean.text.strip():
         raise LoadError(f"{loaded.source}: không còn nội dung sau khi làm sạch (no text after clean-up)")
     pieces = chunk_text(clean.text, size=settings.chunking.size, overlap=settings.chunking.overlap)
+    segmented: dict[tuple[int, int], list[str]] = {}
+
+    def tokens(piece: Chunk) -> list[str]:
+        """Each sentence is segmented once, though overlapping chunks share it (a fifth of the text)."""
+        out: list[str] = []
+        for span in piece.sentences:
+            key = (span.start, span.end)
+            if key not in segmented:
+                segmented[key] = tokenize(clean.text[span.start : span.end])
+            out.extend(segmented[key])
+        note = metadata_note(clean.author, clean.date, piece.text)
+        return out + tokenize(note) if note else out
+
     chunks = [
         ChunkRecord(
             f"{loaded.source}#{c.index}",
@@ -105,7 +118,7 @@ def prepare_article(loaded: LoadedFile, settings: Settings) -> NewArticle:
             c.start,
             c.end,
             c.text,
-            tokenize(f"{c.text} {metadata_note(clean.author, clean.date, c.text)}"),
+            tokens(c),
             [[s.start, s.end] for s in c.sentences],
         )
         for c in pieces

@@ -14,7 +14,7 @@ from embeddings.base import Embedder, Vectors
 from rag.config import RetrievalSettings, Settings
 from rag.errors import QueryError
 from rag.language import DiacriticRestorer, Language, detect_language, metadata_intent
-from rag.lexical import tokenize
+from rag.lexical import LexicalIndex, tokenize
 from rag.store import CHUNK, SENTENCE, SENTENCE_SLOTS, ArticleRecord, ChunkRecord, DocStore
 from rag.text import has_diacritics, normalize
 
@@ -98,6 +98,9 @@ class SearchEngine:
         self._dense: DenseVectors | None = None
         self._embedder = embedder
         self._restorer = DiacriticRestorer(store.ngram)
+        self._lexical = LexicalIndex(
+            store, common_share=self._cfg.bm25_common_share, candidates=self._cfg.bm25_candidates
+        )
 
     def prepare(self, query: str) -> tuple[str, Language]:
         """The query as the retrievers should see it, and its language."""
@@ -144,7 +147,7 @@ class SearchEngine:
         return self._dense
 
     def bm25_ranking(self, query: str, n: int) -> list[tuple[int, float]]:
-        return self.store.bm25(tokenize(query), n)
+        return self._lexical.search(tokenize(query), n)
 
     def search(self, query: str, k: int | None = None, mode: Mode | None = None) -> list[SearchHit]:
         query, language = self.prepare(validate_query(query, self._max_chars))

@@ -29,9 +29,9 @@ import numpy as np
 
 from embeddings.base import Vectors
 from rag.errors import IndexCorruptError, IndexMismatchError, IndexMissingError
-from rag.lexical import fts_query, fts_terms
+from rag.lexical import fts_terms
 
-FORMAT_VERSION = 2
+FORMAT_VERSION = 3
 # Bump when cleaning, chunking or tokenising changes, so stale indexes are rebuilt.
 PIPELINE_VERSION = 3
 REBUILD_HINT = "Chạy: rag ingest data/articles --rebuild"
@@ -49,11 +49,13 @@ CREATE INDEX IF NOT EXISTS articles_hash ON articles(content_hash);
 CREATE TABLE IF NOT EXISTS chunks(
     id INTEGER PRIMARY KEY AUTOINCREMENT, source TEXT NOT NULL, idx INTEGER NOT NULL,
     start INTEGER NOT NULL, "end" INTEGER NOT NULL, sentences TEXT NOT NULL,
-    has_author INTEGER NOT NULL, has_date INTEGER NOT NULL, embedded INTEGER NOT NULL DEFAULT 0);
+    has_author INTEGER NOT NULL, has_date INTEGER NOT NULL, embedded INTEGER NOT NULL DEFAULT 0,
+    tokens TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS chunks_source ON chunks(source, idx);
 CREATE INDEX IF NOT EXISTS chunks_pending ON chunks(id) WHERE embedded = 0;
 CREATE VIRTUAL TABLE IF NOT EXISTS chunk_fts USING fts5(
-    tokens, tokenize="unicode61 remove_diacritics 0 tokenchars '_'");
+    tokens, content='chunks', content_rowid='id', tokenize="unicode61 remove_diacritics 0 tokenchars '_'");
+CREATE VIRTUAL TABLE IF NOT EXISTS chunk_terms USING fts5vocab(chunk_fts, row);
 CREATE TABLE IF NOT EXISTS vectors(
     id INTEGER PRIMARY KEY, kind INTEGER NOT NULL, seq INTEGER NOT NULL, vector BLOB NOT NULL);
 CREATE INDEX IF NOT EXISTS vectors_seq ON vectors(seq);
@@ -168,6 +170,8 @@ class DocStore:
             self._db = sqlite3.connect(path, check_same_thread=False, isolation_level=None, timeout=60)
             self._db.execute("PRAGMA journal_mode=WAL")
             self._db.execute("PRAGMA synchronous=NORMAL")
+            # Upserts land all over the n-gram and FTS B-trees; the default 2 MB page cache thrashes.
+            self._db.execute("PRAGMA cache_size=-262144")
             self._db.executescript(_SCHEMA)
         except sqlite3.DatabaseError as exc:
             raise IndexCorruptError(f"Chỉ mục tại {index_dir} bị hỏng ({exc}). {REBUILD_HINT}") from exc
@@ -227,6 +231,46 @@ class DocStore:
         return int(rows[0][0]) if rows else 0
 
     @staticmethod
+    def _count(db: sqlite3.Connection, *, chunks: int, tokens: int) -> None:
+        """Running totals BM25 needs (chunks, and tokens for the mean length), kept in the same transaction."""
+        for key, delta in (("chunks", chunks), ("tokens", tokens)):
+            db.execute(
+                "INSERT INTO meta VALUES(?, ?) ON CONFLICT(key) DO UPDATE SET value = CAST(value AS INTEGER) + ?",
+                (key, str(delta), delta),
+            )
+
+    def lexical_stats(self) -> tuple[int, float]:
+        """(chunks, mean tokens per chunk)."""
+        values = dict(self._rows("SELECT key, value FROM meta WHERE key IN ('chunks', 'tokens')"))
+        chunks, tokens = int(values.get("chunks", 0)), int(values.get("tokens", 0))
+        return chunks, (tokens / chunks if chunks else 0.0)
+
+    def document_frequencies(self, terms: Sequence[str]) -> dict[str, int]:
+        """How many chunks hold each term (FTS5's own vocabulary, no extra table)."""
+        if not terms:
+            return {}
+        rows = self._rows(f"SELECT term, doc FROM chunk_terms WHERE term IN ({','.join('?' * len(terms))})", terms)
+        return {str(t): int(d) for t, d in rows}
+
+    def match(self, terms: Sequence[str], limit: int) -> list[int]:
+        """Chunk rows holding any of the terms, best FTS5 BM25 first."""
+        if not terms:
+            return []
+        query = " OR ".join(f'"{t}"' for t in terms)
+        return [
+            int(r)
+            for (r,) in self._rows(
+                "SELECT rowid FROM chunk_fts WHERE chunk_fts MATCH ? ORDER BY rank LIMIT ?", (query, limit)
+            )
+        ]
+
+    def terms_of(self, rows: Sequence[int]) -> dict[int, list[str]]:
+        if not rows:
+            return {}
+        found = self._rows(f"SELECT id, tokens FROM chunks WHERE id IN ({','.join('?' * len(rows))})", list(rows))
+        return {int(r): str(t).split() for r, t in found}
+
+    @staticmethod
     def _next_seq(db: sqlite3.Connection) -> int:
         db.execute(
             "INSERT INTO meta VALUES('seq', '1') ON CONFLICT(key) DO UPDATE SET value = CAST(value AS INTEGER) + 1"
@@ -261,9 +305,10 @@ class DocStore:
                     (a.source, a.title, a.date, a.author, a.text, a.content_hash, a.chunk_count, time.time()),
                 )
                 for chunk, (has_author, has_date) in zip(item.chunks, item.metadata, strict=True):
+                    terms = fts_terms(chunk.tokens)
                     cur = db.execute(
-                        'INSERT INTO chunks(source, idx, start, "end", sentences, has_author, has_date) '
-                        "VALUES(?, ?, ?, ?, ?, ?, ?)",
+                        'INSERT INTO chunks(source, idx, start, "end", sentences, has_author, has_date, tokens) '
+                        "VALUES(?, ?, ?, ?, ?, ?, ?, ?)",
                         (
                             a.source,
                             chunk.index,
@@ -272,12 +317,11 @@ class DocStore:
                             json.dumps(chunk.sentences),
                             has_author,
                             has_date,
+                            " ".join(terms),
                         ),
                     )
-                    db.execute(
-                        "INSERT INTO chunk_fts(rowid, tokens) VALUES(?, ?)",
-                        (cur.lastrowid, " ".join(fts_terms(chunk.tokens))),
-                    )
+                    db.execute("INSERT INTO chunk_fts(rowid, tokens) VALUES(?, ?)", (cur.lastrowid, " ".join(terms)))
+                    self._count(db, chunks=1, tokens=len(terms))
                 ngrams.update(item.ngrams)
             db.executemany(
                 "INSERT INTO ngrams VALUES(?, ?, ?) "
@@ -301,22 +345,22 @@ class DocStore:
             from rag.language import ngram_counts
 
             ngrams = ngram_counts(row[0])
-        ids = [r[0] for r in db.execute("SELECT id FROM chunks WHERE source = ?", (source,))]
-        for cid in ids:
+        rows = db.execute("SELECT id, tokens FROM chunks WHERE source = ?", (source,)).fetchall()
+        ids = [r[0] for r in rows]
+        for cid, tokens in rows:
+            # External-content FTS5 forgets a row only when told its old terms.
+            db.execute("INSERT INTO chunk_fts(chunk_fts, rowid, tokens) VALUES('delete', ?, ?)", (cid, tokens))
+            self._count(db, chunks=-1, tokens=-len(tokens.split()))
             lo, hi = cid * SENTENCE_SLOTS, (cid + 1) * SENTENCE_SLOTS
-            db.execute(
-                "INSERT INTO tombstones SELECT id, kind, ? FROM vectors WHERE id = ? OR (id >= ? AND id < ?)",
-                (seq, cid, lo, hi),
-            )
-            db.execute("DELETE FROM vectors WHERE id = ? OR (id >= ? AND id < ?)", (cid, lo, hi))
-            db.execute("DELETE FROM chunk_fts WHERE rowid = ?", (cid,))
+            # Two range conditions, not one OR: each then seeks the primary key instead of scanning.
+            for where, params in (("id = ?", (cid,)), ("id >= ? AND id < ?", (lo, hi))):
+                db.execute(f"INSERT INTO tombstones SELECT id, kind, ? FROM vectors WHERE {where}", (seq, *params))
+                db.execute(f"DELETE FROM vectors WHERE {where}", params)
         db.execute("DELETE FROM chunks WHERE source = ?", (source,))
         db.execute("DELETE FROM articles WHERE source = ?", (source,))
-        db.executemany(
-            "UPDATE ngrams SET count = count - ? WHERE folded = ? AND form = ?",
-            [(c, k, f) for (k, f), c in ngrams.items()],
-        )
-        db.execute("DELETE FROM ngrams WHERE count <= 0")
+        keys = [(c, k, f) for (k, f), c in ngrams.items()]
+        db.executemany("UPDATE ngrams SET count = count - ? WHERE folded = ? AND form = ?", keys)
+        db.executemany("DELETE FROM ngrams WHERE folded = ? AND form = ? AND count <= 0", [(k, f) for _, k, f in keys])
         return len(ids)
 
     def pending(self, limit: int, sources: Sequence[str] | None = None) -> list[tuple[ChunkRecord, ArticleRecord]]:
@@ -395,16 +439,6 @@ class DocStore:
 
     def has_article(self, source: str) -> bool:
         return bool(self._rows("SELECT 1 FROM articles WHERE source = ?", (source,)))
-
-    def bm25(self, tokens: Sequence[str], n: int) -> list[tuple[int, float]]:
-        """Chunk rows by FTS5's BM25 (higher is better), best first."""
-        query = fts_query(tokens)
-        if not query:
-            return []
-        rows = self._rows(
-            "SELECT rowid, -bm25(chunk_fts) FROM chunk_fts WHERE chunk_fts MATCH ? ORDER BY rank LIMIT ?", (query, n)
-        )
-        return [(int(r), float(s)) for r, s in rows]
 
     def metadata_rows(self, sources: Iterable[str], kind: str) -> dict[str, int]:
         """Per article, the chunk holding its byline (the last one) or its dateline (the first one)."""
