@@ -11,9 +11,9 @@ from pathlib import Path
 import numpy as np
 
 from embeddings.base import Embedder
+from rag.records import ArticleRecord, ChunkRecord
 from rag.retrieval import SearchHit
 from rag.sentences import split_sentences
-from rag.store import ArticleRecord, ChunkRecord
 
 
 class BaselineSearch:

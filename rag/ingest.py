@@ -24,18 +24,8 @@ from rag.errors import IndexCorruptError, IndexMismatchError, LoadError, RagErro
 from rag.language import ngram_counts
 from rag.lexical import tokenize
 from rag.loaders import LoadedFile, discover, load_file
-from rag.store import (
-    CHUNK,
-    DB_NAME,
-    SENTENCE,
-    ArticleRecord,
-    ChunkRecord,
-    DocStore,
-    Manifest,
-    NewArticle,
-    sentence_id,
-    write_lock,
-)
+from rag.records import CHUNK, SENTENCE, ArticleRecord, ChunkRecord, Manifest, NewArticle, sentence_id
+from rag.store import DB_NAME, DocStore, write_lock
 
 # Called with (done, total, message) so a CLI bar or a UI progress widget can follow.
 ProgressFn = Callable[[int, int, str], None]

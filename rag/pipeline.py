@@ -14,8 +14,9 @@ from typing import TYPE_CHECKING
 from embeddings.base import Embedder, Vectors
 from rag.config import Settings
 from rag.ingest import EmbedScope, IngestReport, ProgressFn, embed_pending, expected_manifest, ingest, remove
+from rag.records import ArticleRecord, Counts
 from rag.retrieval import HybridRetriever, Mode, SearchEngine, SearchHit, validate_query
-from rag.store import ArticleRecord, Counts, DocStore
+from rag.store import DocStore
 
 if TYPE_CHECKING:
     from rag.answer import Answer, AnswerChain, AnswerMode, Event

@@ -15,7 +15,8 @@ from rag.config import RetrievalSettings, Settings
 from rag.errors import QueryError
 from rag.language import DiacriticRestorer, Language, detect_language, metadata_intent
 from rag.lexical import LexicalIndex, tokenize
-from rag.store import CHUNK, SENTENCE, SENTENCE_SLOTS, ArticleRecord, ChunkRecord, DocStore
+from rag.records import CHUNK, SENTENCE, SENTENCE_SLOTS, ArticleRecord, ChunkRecord
+from rag.store import DocStore
 from rag.text import has_diacritics, normalize
 
 if TYPE_CHECKING:

@@ -21,7 +21,7 @@ import time
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
@@ -30,15 +30,21 @@ import numpy as np
 from embeddings.base import Vectors
 from rag.errors import IndexCorruptError, IndexMismatchError, IndexMissingError
 from rag.lexical import fts_terms
+from rag.records import (
+    FORMAT_VERSION,
+    PIPELINE_VERSION,
+    SENTENCE_SLOTS,
+    ArticleRecord,
+    ChunkRecord,
+    Counts,
+    Manifest,
+    NewArticle,
+    VectorChanges,
+    vector_owner,
+)
 
-FORMAT_VERSION = 3
-# Bump when cleaning, chunking or tokenising changes, so stale indexes are rebuilt.
-PIPELINE_VERSION = 3
 REBUILD_HINT = "Chạy: rag ingest data/articles --rebuild"
 DB_NAME = "rag.sqlite3"
-# A sentence's vector id is its chunk id times this plus its position in the chunk.
-SENTENCE_SLOTS = 1024
-CHUNK, SENTENCE = 0, 1
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -64,79 +70,6 @@ CREATE INDEX IF NOT EXISTS tombstones_seq ON tombstones(seq);
 CREATE TABLE IF NOT EXISTS ngrams(folded TEXT NOT NULL, form TEXT NOT NULL, count INTEGER NOT NULL,
     PRIMARY KEY(folded, form)) WITHOUT ROWID;
 """
-
-
-@dataclass(frozen=True)
-class ChunkRecord:
-    chunk_id: str  # "<source>#<index>", shown to users
-    source: str
-    index: int
-    start: int
-    end: int
-    text: str
-    tokens: list[str]  # filled at ingest only; not read back
-    sentences: list[list[int]]  # [start, end] of each sentence, offsets into the article
-    row: int = -1  # the store's integer id (-1 before it is stored)
-
-
-@dataclass(frozen=True)
-class ArticleRecord:
-    source: str
-    title: str
-    date: str | None
-    author: str | None
-    text: str  # "" in listings, which never read article text
-    content_hash: str
-    chunk_count: int
-
-
-@dataclass(frozen=True)
-class Manifest:
-    embedding_model: str
-    dimension: int
-    chunk_size: int
-    chunk_overlap: int
-    pipeline_version: int = PIPELINE_VERSION
-    format_version: int = FORMAT_VERSION
-    updated: float = field(default_factory=time.time)
-
-    def compatible_with(self, other: Manifest) -> list[str]:
-        """Differences that make one index unusable under the other's settings."""
-        keys = ("embedding_model", "dimension", "chunk_size", "chunk_overlap", "pipeline_version", "format_version")
-        return [
-            f"{k}: index={getattr(self, k)!r}, settings={getattr(other, k)!r}"
-            for k in keys
-            # A dimension of 0 is not known yet (nothing embedded, or the model not loaded).
-            if getattr(self, k) != getattr(other, k)
-            and not (k == "dimension" and 0 in (self.dimension, other.dimension))
-        ]
-
-
-@dataclass(frozen=True)
-class NewArticle:
-    """A cleaned, chunked and tokenised article ready to be written."""
-
-    article: ArticleRecord
-    chunks: list[ChunkRecord]
-    ngrams: Counter[tuple[str, str]]
-    metadata: list[tuple[bool, bool]]  # per chunk: holds the byline, holds the dateline
-
-
-@dataclass(frozen=True)
-class Counts:
-    articles: int
-    chunks: int
-    embedded_chunks: int
-    embedded_articles: int
-
-
-@dataclass(frozen=True)
-class VectorChanges:
-    """What happened to the vectors after a sequence number: rows added and ids removed."""
-
-    seq: int
-    added: list[tuple[int, int, Vectors]]  # (id, kind, vector)
-    removed: list[tuple[int, int]]  # (id, kind)
 
 
 def index_exists(index_dir: Path) -> bool:
@@ -391,7 +324,7 @@ class DocStore:
             }
             db.executemany(
                 "INSERT OR REPLACE INTO vectors VALUES(?, ?, ?, ?)",
-                [(vid, kind, seq, _blob(v)) for vid, kind, v in vectors if _chunk_of(vid, kind) in alive],
+                [(vid, kind, seq, _blob(v)) for vid, kind, v in vectors if vector_owner(vid, kind) in alive],
             )
             db.executemany("UPDATE chunks SET embedded = 1 WHERE id = ?", [(r,) for r in alive])
         return len(alive)
@@ -505,16 +438,6 @@ def _of_sources(sources: Sequence[str] | None) -> tuple[str, list[str]]:
     if sources is None:
         return "", []
     return f"AND c.source IN ({','.join('?' * len(sources))})", list(sources)
-
-
-def _chunk_of(vector_id: int, kind: int) -> int:
-    return vector_id if kind == CHUNK else vector_id // SENTENCE_SLOTS
-
-
-def sentence_id(chunk_row: int, position: int) -> int:
-    if position >= SENTENCE_SLOTS:
-        raise ValueError(f"a chunk holds at most {SENTENCE_SLOTS} sentences")
-    return chunk_row * SENTENCE_SLOTS + position
 
 
 @contextmanager

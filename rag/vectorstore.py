@@ -20,7 +20,8 @@ import numpy as np
 
 from embeddings.base import Vectors
 from rag.config import VectorStoreSettings
-from rag.store import CHUNK, SENTENCE, DocStore
+from rag.records import CHUNK, SENTENCE
+from rag.store import DocStore
 
 
 class DenseIndex(Protocol):

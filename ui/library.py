@@ -19,7 +19,7 @@ from rag.errors import LoadError, RagError
 from rag.ingest import ProgressFn
 from rag.loaders import READERS, load_file
 from rag.pipeline import Pipeline
-from rag.store import ArticleRecord, Counts
+from rag.records import ArticleRecord, Counts
 
 UPLOAD_SUFFIXES = (".txt", ".md", ".html", ".pdf", ".docx")
 MAX_NAME_CHARS = 80

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from rag.records import ArticleRecord, ChunkRecord
 from rag.retrieval import SearchHit
 from rag.sentences import split_sentences
-from rag.store import ArticleRecord, ChunkRecord
 
 QUANG_TRI = (
     "Quảng Trị: tăng cường phòng, chống tham nhũng\n"

@@ -15,7 +15,8 @@ from rag.config import Settings
 from rag.errors import IndexCorruptError, IndexMismatchError, IndexMissingError, LoadError, RagError
 from rag.ingest import ingest, remove
 from rag.pipeline import Pipeline
-from rag.store import CHUNK, DB_NAME, SENTENCE_SLOTS, DocStore
+from rag.records import CHUNK, SENTENCE_SLOTS
+from rag.store import DB_NAME, DocStore
 from tests.conftest import make_settings
 
 

@@ -10,7 +10,8 @@ import pytest
 from embeddings.fake import FakeEmbedder
 from rag.config import VectorStoreSettings
 from rag.ingest import ingest, remove
-from rag.store import CHUNK, DocStore
+from rag.records import CHUNK
+from rag.store import DocStore
 from rag.vectorstore import DenseVectors, FaissIndex
 from tests.conftest import make_settings
 

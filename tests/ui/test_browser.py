@@ -139,6 +139,8 @@ def test_chat_sources_upload_delete(page, live_server: LiveServer, tmp_path: Pat
     chooser.value.set_files(str(article))
     expect(page.locator("#rag-upload-notice .rag-ok")).to_contain_text(f"Đã nạp «{NEW_SOURCE}»", timeout=120_000)
     expect(page.locator("#rag-articles")).to_contain_text(NEW_SOURCE)
+    # The upload is embedded before it is listed: six articles searchable, all six fully embedded.
+    expect(page.locator("#rag-library-counts")).to_contain_text("6 bài tìm được (BM25) · 6 bài đã nhúng vector")
     shot(page, "3_uploaded")
     assert (live_server.data / "articles" / NEW_SOURCE).read_text(encoding="utf-8") == NEW_ARTICLE
 

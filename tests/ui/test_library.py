@@ -11,9 +11,19 @@ import pytest
 from rag.config import Settings
 from rag.errors import RagError
 from rag.pipeline import Pipeline
+from rag.records import Counts
 from ui.chat import Exchange
 from ui.feedback import FeedbackLog, feedback_record
-from ui.library import TRASH, add_uploads, article_rows, check_upload, delete_article, inside, sanitize_filename
+from ui.library import (
+    TRASH,
+    add_uploads,
+    article_rows,
+    check_upload,
+    delete_article,
+    inside,
+    library_summary,
+    sanitize_filename,
+)
 
 MAX = 1000
 SUFFIXES = (".txt", ".md", ".html", ".pdf", ".docx")
@@ -170,3 +180,16 @@ def test_feedback_is_appended_as_jsonl(tmp_path: Path) -> None:
     assert first["citations"] == [c]
     with pytest.raises(ValueError):
         feedback_record(ex, "meh")
+
+
+@pytest.mark.parametrize(
+    ("counts", "shown", "absent"),
+    [
+        (Counts(5, 28, 28, 5), "**5** bài tìm được (BM25) · **5** bài đã nhúng vector đầy đủ (28/28 đoạn)", "chờ"),
+        (Counts(29210, 98000, 1200, 300), "còn 96.800 đoạn đang chờ nhúng", "Bảng dưới liệt kê 0"),
+        (Counts(29210, 98000, 1200, 300), "**29.210** bài tìm được", "29,210"),
+    ],
+)
+def test_library_summary(counts: Counts, shown: str, absent: str) -> None:
+    text = library_summary(counts)
+    assert shown in text and absent not in text
