@@ -70,11 +70,10 @@ def p50(values: list[float]) -> float | None:
 
 
 def bench(pipeline: Pipeline, questions: list[Question], mode: AnswerMode, verbose: bool) -> dict[str, Any]:
-    articles = {a.source: a.text for a in pipeline.articles()}
     rows: list[dict[str, Any]] = []
     for q in questions:
         a = run(pipeline, q, mode)
-        checked, flagged = bad_citations(a, articles)
+        checked, flagged = bad_citations(a, pipeline.article_texts(c.source for c in a.citations))
         ok = correct(q, a)
         rows.append(
             {

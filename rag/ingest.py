@@ -217,6 +217,8 @@ def ingest(
                 for source in report.removed:
                     store.remove_article(source)
             report.searchable_seconds = time.perf_counter() - started
+            if report.chunks_indexed > 1000:
+                store.checkpoint_wal()
         finally:
             if embed == "none":
                 report.pending = store.pending_count()

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 from embeddings.base import Vectors
 
-FORMAT_VERSION = 3
+FORMAT_VERSION = 4
 # Bump when cleaning, chunking or tokenising changes, so stale indexes are rebuilt.
 PIPELINE_VERSION = 3
 # A sentence's vector id is its chunk id times this plus its position in the chunk.

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -161,10 +162,11 @@ class SearchEngine:
             ranked = self.bm25_ranking(query, k)
         else:
             bm25_weight = self._cfg.english_bm25_weight if language == "en" else self._cfg.bm25_weight
-            scored = [
-                (self.dense_ranking(query, n), self._cfg.dense_weight),
-                (self.bm25_ranking(query, n), bm25_weight),
-            ]
+            # The query embedding (torch) and BM25 (SQLite) both release the GIL: run them side by side.
+            with ThreadPoolExecutor(max_workers=1) as pool:
+                dense = pool.submit(self.dense_ranking, query, n)
+                lexical = self.bm25_ranking(query, n) if bm25_weight else []
+                scored = [(dense.result(), self._cfg.dense_weight), (lexical, bm25_weight)]
             if self._cfg.fusion == "convex":
                 ranked = fuse_scores(scored)
             else:

@@ -61,7 +61,7 @@ CREATE INDEX IF NOT EXISTS chunks_source ON chunks(source, idx);
 CREATE INDEX IF NOT EXISTS chunks_pending ON chunks(id) WHERE embedded = 0;
 CREATE VIRTUAL TABLE IF NOT EXISTS chunk_fts USING fts5(
     tokens, content='chunks', content_rowid='id', tokenize="unicode61 remove_diacritics 0 tokenchars '_'");
-CREATE VIRTUAL TABLE IF NOT EXISTS chunk_terms USING fts5vocab(chunk_fts, row);
+CREATE TABLE IF NOT EXISTS terms(term TEXT PRIMARY KEY, df INTEGER NOT NULL) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS vectors(
     id INTEGER PRIMARY KEY, kind INTEGER NOT NULL, seq INTEGER NOT NULL, vector BLOB NOT NULL);
 CREATE INDEX IF NOT EXISTS vectors_seq ON vectors(seq);
@@ -108,6 +108,11 @@ class DocStore:
             self._db.executescript(_SCHEMA)
         except sqlite3.DatabaseError as exc:
             raise IndexCorruptError(f"Chỉ mục tại {index_dir} bị hỏng ({exc}). {REBUILD_HINT}") from exc
+
+    def checkpoint_wal(self) -> None:
+        """Fold the write-ahead log into the database after a bulk write, so the next small
+        write (an upload) does not pay for copying it; readers keep going (PASSIVE)."""
+        self._rows("PRAGMA wal_checkpoint(PASSIVE)")
 
     def close(self) -> None:
         with self._lock:
@@ -179,10 +184,14 @@ class DocStore:
         return chunks, (tokens / chunks if chunks else 0.0)
 
     def document_frequencies(self, terms: Sequence[str]) -> dict[str, int]:
-        """How many chunks hold each term (FTS5's own vocabulary, no extra table)."""
+        """How many chunks hold each term.
+
+        Kept in a table of its own: FTS5's fts5vocab counts a term's documents by reading its
+        whole posting list, which for a syllable in every chunk is the archive-sized cost avoided here.
+        """
         if not terms:
             return {}
-        rows = self._rows(f"SELECT term, doc FROM chunk_terms WHERE term IN ({','.join('?' * len(terms))})", terms)
+        rows = self._rows(f"SELECT term, df FROM terms WHERE term IN ({','.join('?' * len(terms))})", terms)
         return {str(t): int(d) for t, d in rows}
 
     def match(self, terms: Sequence[str], limit: int) -> list[int]:
@@ -230,6 +239,7 @@ class DocStore:
         with self.transaction() as db:
             seq = self._next_seq(db)
             ngrams: Counter[tuple[str, str]] = Counter()
+            frequencies: Counter[str] = Counter()
             for item in items:
                 a = item.article
                 self._delete(db, a.source, seq)
@@ -255,35 +265,40 @@ class DocStore:
                     )
                     db.execute("INSERT INTO chunk_fts(rowid, tokens) VALUES(?, ?)", (cur.lastrowid, " ".join(terms)))
                     self._count(db, chunks=1, tokens=len(terms))
+                    frequencies.update(set(terms))
                 ngrams.update(item.ngrams)
+            # Summed over the batch first: a batch shares most of its words, so far fewer upserts.
             db.executemany(
                 "INSERT INTO ngrams VALUES(?, ?, ?) "
                 "ON CONFLICT(folded, form) DO UPDATE SET count = count + excluded.count",
                 [(k, f, c) for (k, f), c in ngrams.items()],
             )
+            db.executemany(
+                "INSERT INTO terms VALUES(?, ?) ON CONFLICT(term) DO UPDATE SET df = df + excluded.df",
+                list(frequencies.items()),
+            )
 
-    def remove_article(self, source: str, ngrams: Counter[tuple[str, str]] | None = None) -> int:
+    def remove_article(self, source: str) -> int:
         """Delete one article's rows; returns how many chunks it had (0: unknown source)."""
         with self.transaction() as db:
-            count = self._delete(db, source, self._next_seq(db), ngrams)
+            count = self._delete(db, source, self._next_seq(db))
         return count
 
-    def _delete(
-        self, db: sqlite3.Connection, source: str, seq: int, ngrams: Counter[tuple[str, str]] | None = None
-    ) -> int:
+    def _delete(self, db: sqlite3.Connection, source: str, seq: int) -> int:
         row = db.execute("SELECT text FROM articles WHERE source = ?", (source,)).fetchone()
         if row is None:
             return 0
-        if ngrams is None:
-            from rag.language import ngram_counts
+        from rag.language import ngram_counts
 
-            ngrams = ngram_counts(row[0])
+        ngrams = ngram_counts(row[0])
         rows = db.execute("SELECT id, tokens FROM chunks WHERE source = ?", (source,)).fetchall()
         ids = [r[0] for r in rows]
+        frequencies: Counter[str] = Counter()
         for cid, tokens in rows:
             # External-content FTS5 forgets a row only when told its old terms.
             db.execute("INSERT INTO chunk_fts(chunk_fts, rowid, tokens) VALUES('delete', ?, ?)", (cid, tokens))
             self._count(db, chunks=-1, tokens=-len(tokens.split()))
+            frequencies.update(set(tokens.split()))
             lo, hi = cid * SENTENCE_SLOTS, (cid + 1) * SENTENCE_SLOTS
             # Two range conditions, not one OR: each then seeks the primary key instead of scanning.
             for where, params in (("id = ?", (cid,)), ("id >= ? AND id < ?", (lo, hi))):
@@ -294,6 +309,8 @@ class DocStore:
         keys = [(c, k, f) for (k, f), c in ngrams.items()]
         db.executemany("UPDATE ngrams SET count = count - ? WHERE folded = ? AND form = ?", keys)
         db.executemany("DELETE FROM ngrams WHERE folded = ? AND form = ? AND count <= 0", [(k, f) for _, k, f in keys])
+        db.executemany("UPDATE terms SET df = df - ? WHERE term = ?", [(c, t) for t, c in frequencies.items()])
+        db.executemany("DELETE FROM terms WHERE term = ? AND df <= 0", [(t,) for t in frequencies])
         return len(ids)
 
     def pending(self, limit: int, sources: Sequence[str] | None = None) -> list[tuple[ChunkRecord, ArticleRecord]]:

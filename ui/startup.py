@@ -46,7 +46,7 @@ class Startup:
                 _ = self.pipeline.llm  # the backend object only; the model loads on the first answer
             except RagError as exc:
                 print(f"LLM chưa dùng được, sẽ trích nguyên văn: {exc}", flush=True)
-            self.status = f"Sẵn sàng — {len(self.pipeline.articles())} bài trong thư viện."
+            self.status = f"Sẵn sàng — {self.pipeline.counts().articles} bài trong thư viện."
         except RagError as exc:
             self.error = str(exc)
             self.status = f"Lỗi khi khởi động: {exc}"

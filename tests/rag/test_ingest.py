@@ -323,3 +323,23 @@ def test_adding_one_article_embeds_only_that_article(fake_settings: Settings, co
     report = ingest(fake_settings, embedder(fake_settings), [extra.parent], embed="new")
     assert report.added == ["moi.txt"] and report.chunks_embedded == 1
     assert report.pending == backlog  # the backlog is left to the background embedder
+
+
+def test_document_frequencies_follow_adds_and_removes(fake_settings: Settings, corpus: Path) -> None:
+    ingest(fake_settings, embedder(fake_settings), [corpus])
+    s = DocStore(fake_settings.paths.index_dir)
+    try:
+        before = s.document_frequencies(["tham_nhung", "quang_ninh"])
+        assert before == {t: _count_holding(s, t) for t in before} and before["tham_nhung"] > 0
+        remove(fake_settings, "004_a78d91ce2ca9f832.txt")  # the Quảng Ninh article
+        after = s.document_frequencies(["tham_nhung", "quang_ninh"])
+        assert after.get("tham_nhung") == _count_holding(s, "tham_nhung") < before["tham_nhung"]
+        assert after.get("quang_ninh", 0) == _count_holding(s, "quang_ninh")
+        assert s.lexical_stats()[0] == s.counts().chunks
+    finally:
+        s.close()
+
+
+def _count_holding(s: DocStore, term: str) -> int:
+    rows = s._rows("SELECT tokens FROM chunks")
+    return sum(term in str(t).split() for (t,) in rows)
