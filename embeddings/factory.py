@@ -23,6 +23,18 @@ def resolve_model_location(model: str, models_dir: Path) -> str:
     return model
 
 
+def resolve_precision(precision: str, cpuinfo: Path = Path("/proc/cpuinfo")) -> str:
+    """"auto" is bf16 where the CPU multiplies bfloat16 natively (AVX-512 BF16 or AMX), else fp32:
+    emulated bfloat16 is slower than fp32."""
+    if precision != "auto":
+        return precision
+    try:
+        flags = set(cpuinfo.read_text(encoding="utf-8", errors="replace").split())
+    except OSError:
+        return "fp32"
+    return "bf16" if flags & {"avx512_bf16", "amx_bf16"} else "fp32"
+
+
 def build_embedder(settings: Settings) -> Embedder:
     cfg = settings.embedding
     if cfg.mode == "fake":
@@ -33,5 +45,5 @@ def build_embedder(settings: Settings) -> Embedder:
 
     location = resolve_model_location(cfg.model, settings.models_dir)
     return SentenceTransformerEmbedder(
-        cfg.model, location, batch_size=cfg.batch_size, threads=cfg.threads, precision=cfg.precision
+        cfg.model, location, batch_size=cfg.batch_size, threads=cfg.threads, precision=resolve_precision(cfg.precision)
     )
