@@ -243,8 +243,9 @@ def _stage_one(
     report: IngestReport,
     progress: ProgressFn | None,
 ) -> None:
-    current = store.hashes()
-    owners = {h: s for s, h in current.items()}
+    # Looked up per file (indexed), not read for the whole archive: adding one article stays cheap.
+    current = {source: store.hash_of(source) for _, source in files}
+    owners: dict[str, str] = {}
     batch: list[NewArticle] = []
 
     def flush() -> None:
@@ -262,13 +263,13 @@ def _stage_one(
         if not isinstance(payload, NewArticle):
             report.skipped.append((source, str(payload)))
             continue
-        twin = owners.get(payload.article.content_hash)
+        twin = owners.get(payload.article.content_hash) or store.source_of_hash(payload.article.content_hash)
         if twin and twin != source:
             report.skipped.append((source, f"{source}: trùng nội dung với '{twin}' đã có (duplicate)"))
             continue
         owners[payload.article.content_hash] = source
         batch.append(payload)
-        (report.updated if source in current else report.added).append(source)
+        (report.updated if current.get(source) else report.added).append(source)
         if len(batch) >= settings.ingest.batch_articles:
             flush()
     if batch:

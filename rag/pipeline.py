@@ -151,6 +151,10 @@ class Pipeline:
     def has_article(self, source: str) -> bool:
         return self.engine.store.has_article(source)
 
+    def source_of_hash(self, content_hash: str) -> str | None:
+        """The article holding exactly this content, if any."""
+        return self.engine.store.source_of_hash(content_hash)
+
     def articles_by_source(self, sources: Iterable[str]) -> dict[str, ArticleRecord]:
         return self.engine.store.articles_by_source(sources)
 

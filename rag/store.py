@@ -230,6 +230,10 @@ class DocStore:
         rows = self._rows("SELECT source FROM articles WHERE content_hash = ?", (content_hash,))
         return str(rows[0][0]) if rows else None
 
+    def hash_of(self, source: str) -> str | None:
+        rows = self._rows("SELECT content_hash FROM articles WHERE source = ?", (source,))
+        return str(rows[0][0]) if rows else None
+
     def hashes(self) -> dict[str, str]:
         """Source -> content hash of every article (ingest's "what changed" check)."""
         return {str(s): str(h) for s, h in self._rows("SELECT source, content_hash FROM articles")}

@@ -111,9 +111,9 @@ def add_uploads(
     settings = pipeline.settings
     suffixes = [s for s in UPLOAD_SUFFIXES if s in settings.ingest.suffixes]
     uploads_dir.mkdir(parents=True, exist_ok=True)
-    articles = pipeline.articles()
-    known = {a.content_hash: a.source for a in articles}
-    taken = {a.source for a in articles} | {p.name for p in uploads_dir.iterdir()}
+    # This request's files; the store is asked per file (indexed), never listed whole.
+    known: dict[str, str] = {}
+    taken: set[str] = set()
     results: list[UploadResult] = []
     for i, path in enumerate(files):
         name = sanitize_filename(original_names[i] if original_names else path.name)
@@ -125,7 +125,18 @@ def add_uploads(
         except OSError:
             results.append(UploadResult(name, False, f"«{name}»: không đọc được tệp tải lên."))
             continue
-        reason = check_upload(name, size, data, max_bytes=max_bytes, suffixes=suffixes, known_hashes=known, taken=taken)
+        digest = hashlib.sha256(data).hexdigest()
+        twin = known.get(digest) or pipeline.source_of_hash(digest)
+        exists = name in taken or (uploads_dir / name).exists() or pipeline.has_article(name)
+        reason = check_upload(
+            name,
+            size,
+            data,
+            max_bytes=max_bytes,
+            suffixes=suffixes,
+            known_hashes={digest: twin} if twin else {},
+            taken={name} if exists else set(),
+        )
         if reason is not None:
             results.append(UploadResult(name, False, reason))
             continue
@@ -157,7 +168,7 @@ def add_uploads(
         chunks = record.chunk_count if record else 0
         title = record.title if record else name
         results.append(UploadResult(name, True, f"Đã nạp «{name}» — {title} ({chunks} đoạn)."))
-        known[hashlib.sha256(data).hexdigest()] = name
+        known[digest] = name
         taken.add(name)
     if progress:
         progress(len(files), len(files), "Xong")
