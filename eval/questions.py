@@ -21,6 +21,7 @@ class Question:
     must_include_any: list[str] = field(default_factory=list)
     reference_answer: str = ""
     history: list[dict[str, str]] = field(default_factory=list)
+    desk: str = ""  # the newsroom desk of the article asked about (politics, sports, ...), for per-desk figures
 
 
 def load_questions(path: Path = DEV_QUESTIONS) -> list[Question]:
