@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 import numpy as np
 import numpy.typing as npt
@@ -27,6 +27,19 @@ class Embedder(Protocol):
     def embed_documents(self, texts: Sequence[str], *, progress: bool = False) -> Vectors: ...
 
     def embed_query(self, text: str) -> Vectors: ...
+
+
+Span = tuple[int, int]
+
+
+@runtime_checkable
+class SpanEmbedder(Protocol):
+    """An embedder that also returns vectors for character spans of each text, read off the same
+    forward pass (its token states pooled over the span), so sentences cost no second pass."""
+
+    def embed_with_spans(
+        self, texts: Sequence[str], spans: Sequence[Sequence[Span]]
+    ) -> tuple[Vectors, list[Vectors]]: ...
 
 
 def l2_normalize(vectors: npt.NDArray[np.floating]) -> Vectors:

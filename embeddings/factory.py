@@ -24,7 +24,7 @@ def resolve_model_location(model: str, models_dir: Path) -> str:
 
 
 def resolve_precision(precision: str, cpuinfo: Path = Path("/proc/cpuinfo")) -> str:
-    """"auto" is bf16 where the CPU multiplies bfloat16 natively (AVX-512 BF16 or AMX), else fp32:
+    """Precision "auto" is bf16 where the CPU multiplies bfloat16 natively (AVX-512 BF16 or AMX), else fp32:
     emulated bfloat16 is slower than fp32."""
     if precision != "auto":
         return precision

@@ -7,7 +7,7 @@ from typing import Any
 
 import numpy as np
 
-from embeddings.base import Vectors, l2_normalize
+from embeddings.base import Span, Vectors, l2_normalize
 from rag.errors import ModelMissingError
 
 
@@ -63,3 +63,64 @@ class SentenceTransformerEmbedder:
         vector = self._load().encode_query([text], batch_size=1, convert_to_tensor=True)
         return l2_normalize(vector.float().numpy())[0]
 
+    def embed_with_spans(self, texts: Sequence[str], spans: Sequence[Sequence[Span]]) -> tuple[Vectors, list[Vectors]]:
+        """Document vectors as `embed_documents` gives them, and per span the mean of its tokens'
+        contextual states sent through the model's own post-pooling layers (Dense, Normalize).
+
+        One forward pass instead of a second one per sentence: on the held-out questions the
+        pooled sentence vectors rank evidence as well as separately embedded ones (README).
+        A span the tokenizer truncated away is embedded on its own instead.
+        """
+        import torch
+
+        model = self._load()
+        if not texts:
+            empty = np.zeros((0, self.dimension), dtype=np.float32)
+            return empty, []
+        outputs = model.encode_document(list(texts), batch_size=self._batch_size, output_value=None)
+        prompt = (model.prompts or {}).get("document", "")
+        tail = _post_pooling(model)
+        documents = l2_normalize(torch.stack([o["sentence_embedding"] for o in outputs]).float().numpy())
+        pooled: list[torch.Tensor] = []
+        where: list[tuple[int, int]] = []
+        lost: list[tuple[int, int, str]] = []
+        for i, (text, out) in enumerate(zip(texts, outputs, strict=True)):
+            offsets = self._offsets(prompt + text, out)
+            states = out["token_embeddings"]
+            for j, (start, end) in enumerate(spans[i]):
+                lo, hi = start + len(prompt), end + len(prompt)
+                picked = [t for t, (a, b) in enumerate(offsets) if b > lo and a < hi] if offsets else []
+                if picked:
+                    pooled.append(states[picked].float().mean(0))
+                    where.append((i, j))
+                else:
+                    lost.append((i, j, text[start:end]))
+        result = [np.zeros((len(s), documents.shape[1]), dtype=np.float32) for s in spans]
+        if pooled:
+            with torch.inference_mode():
+                features = {"sentence_embedding": torch.stack(pooled).to(states.dtype)}
+                for module in tail:
+                    features = module(features)
+            vectors = l2_normalize(features["sentence_embedding"].float().numpy())
+            for (i, j), vector in zip(where, vectors, strict=True):
+                result[i][j] = vector
+        if lost:
+            alone = self.embed_documents([t for _, _, t in lost])
+            for (i, j, _), vector in zip(lost, alone, strict=True):
+                result[i][j] = vector
+        return documents, result
+
+    def _offsets(self, text: str, output: dict[str, Any]) -> list[tuple[int, int]]:
+        """Character offsets of the tokens the model saw; [] if they cannot be matched to them."""
+        model = self._load()
+        enc = model.tokenizer(text, return_offsets_mapping=True, truncation=True, max_length=model.max_seq_length)
+        ids = output["input_ids"][output["attention_mask"].bool()].tolist()
+        return [tuple(o) for o in enc["offset_mapping"]] if enc["input_ids"] == ids else []
+
+
+def _post_pooling(model: Any) -> list[Any]:
+    """The modules after mean pooling (EmbeddingGemma: two Dense layers and Normalize)."""
+    names = [type(m).__name__ for m in model]
+    if "Pooling" not in names:
+        raise ValueError("the embedding model has no pooling layer to pool spans with")
+    return list(model)[names.index("Pooling") + 1 :]

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from eval.corpus import load_spec, materialise
 from eval.metrics import (
     contains_all,
     doc_rank,
@@ -54,10 +55,17 @@ class Target:
 def build_targets(
     settings: Settings, corpus: Path, retrievals: Sequence[str], modes: Sequence[str], work_dir: Path
 ) -> list[tuple[Target, str]]:
-    """(target, answer mode) pairs sharing one embedder and one LLM."""
-    index_dir = (
-        settings.paths.index_dir if corpus.resolve() == settings.paths.articles_dir.resolve() else work_dir / "index"
-    )
+    """(target, answer mode) pairs sharing one embedder and one LLM.
+
+    `corpus` is a folder, or a corpus manifest (.json, eval/corpus.py) whose articles and
+    index are built once in the cache and reused by later runs."""
+    if corpus.suffix == ".json":
+        corpus = materialise(load_spec(corpus), settings.models_dir.parent / "eval-corpora")
+        index_dir = corpus.parent / "index"
+    elif corpus.resolve() == settings.paths.articles_dir.resolve():
+        index_dir = settings.paths.index_dir
+    else:
+        index_dir = work_dir / "index"
     base = settings.model_copy(update={"paths": settings.paths.model_copy(update={"index_dir": index_dir})})
     main = Pipeline(base)
     main.ingest([corpus], sync=True)
@@ -185,6 +193,7 @@ def run(
                 "retrieval": target.name,
                 "mode": mode,
                 "kind": q.kind,
+                "desk": q.desk,
                 "answerable": q.answerable,
                 "question": q.question,
                 "standalone_question": answer.standalone_question,
@@ -236,6 +245,8 @@ def summarize_group(records: Sequence[dict[str, Any]]) -> dict[str, Any]:
     out["citation_precision"] = mean([float(p) for p in precise])
     out["source_recall"] = _rate([r["metrics"]["source_recall"] for r in answerable if not r["refused"]])
     out["refusal_precision"], out["refusal_recall"] = precision, recall
+    # Answerable questions the assistant refused: the price of every refusal rule.
+    out["false_refusal_rate"] = _rate([r["refused"] for r in answerable])
     for key, values in timing.items():
         out[f"{key}_p50_ms"] = percentile(values, 50)
         out[f"{key}_p95_ms"] = percentile(values, 95)
@@ -251,20 +262,81 @@ def summarize(records: Sequence[dict[str, Any]]) -> dict[str, Any]:
             kind: summarize_group([r for r in rows if r["kind"] == kind]) for kind in sorted({r["kind"] for r in rows})
         }
         summary[config] = {**summarize_group(rows), "by_kind": by_kind}
+        desks = sorted({r.get("desk") or "" for r in rows} - {""})
+        if desks:
+            summary[config]["by_desk"] = {
+                desk: summarize_group([r for r in rows if r.get("desk") == desk]) for desk in desks
+            }
     return summary
 
 
-def check_minimums(summary: dict[str, Any], minimums: Sequence[str]) -> list[str]:
-    """Failures of `METRIC=VALUE` or `CONFIG.METRIC=VALUE` gates (a metric applies to every config)."""
-    failures = []
-    for spec in minimums:
-        name, _, raw = spec.partition("=")
+METRICS = (
+    *(f"{kind}_hit@{k}" for kind in ("doc", "evidence") for k in (1, 3, 5)),
+    "questions",
+    "answerable",
+    "mrr",
+    "ndcg@10",
+    "key_fact_accuracy",
+    "token_f1",
+    "citation_validity",
+    "citation_precision",
+    "source_recall",
+    "refusal_precision",
+    "refusal_recall",
+    "false_refusal_rate",
+    *(f"{key}_{q}_ms" for key in ("retrieval", "first_token", "total") for q in ("p50", "p95")),
+)
+# Lower is better for these: a gate on them is a maximum.
+LOWER_IS_BETTER = frozenset({"false_refusal_rate", *(m for m in METRICS if m.endswith("_ms"))})
+
+
+@dataclass(frozen=True)
+class Gate:
+    config: str  # "" applies to every configuration
+    metric: str
+    bound: float
+
+    def fails(self, value: float | None) -> bool:
+        if value is None:
+            return True
+        return value > self.bound if self.metric in LOWER_IS_BETTER else value < self.bound
+
+    def __str__(self) -> str:
+        return f"{self.config + '.' if self.config else ''}{self.metric}={self.bound}"
+
+
+def parse_gates(specs: Sequence[str], configs: Iterable[str] | None = None) -> list[Gate]:
+    """`METRIC=VALUE` or `CONFIG.METRIC=VALUE`; an unknown metric or configuration, or a
+    malformed value, raises ValueError before anything runs (a typo must not pass a gate)."""
+    known = set(configs) if configs is not None else None
+    gates = []
+    for spec in specs:
+        name, sep, raw = spec.partition("=")
         config, _, metric = name.rpartition(".")
-        wanted = float(raw)
+        try:
+            bound = float(raw)
+        except ValueError:
+            bound = float("nan")
+        if not sep or bound != bound:
+            raise ValueError(f"--min {spec!r}: expected METRIC=NUMBER, e.g. key_fact_accuracy=0.8")
+        if metric not in METRICS:
+            raise ValueError(f"--min {spec!r}: unknown metric {metric!r}; known: {', '.join(METRICS)}")
+        if config and known is not None and config not in known:
+            raise ValueError(f"--min {spec!r}: no configuration {config!r} in this run ({', '.join(sorted(known))})")
+        gates.append(Gate(config, metric, bound))
+    return gates
+
+
+def check_minimums(summary: dict[str, Any], minimums: Sequence[str]) -> list[str]:
+    """Failures of the gates (a gate without a configuration applies to every one); an unknown
+    metric or configuration raises ValueError. Time and false-refusal gates are maximums."""
+    failures = []
+    for gate in parse_gates(minimums, summary.keys()):
         for cfg, values in summary.items():
-            if config and cfg != config:
+            if gate.config and cfg != gate.config:
                 continue
-            value = values.get(metric)
-            if value is None or value < wanted:
-                failures.append(f"{cfg}: {metric} = {value} < {wanted}")
+            value = values.get(gate.metric)
+            if gate.fails(value):
+                op = ">" if gate.metric in LOWER_IS_BETTER else "<"
+                failures.append(f"{cfg}: {gate.metric} = {value} {op} {gate.bound}")
     return failures

@@ -201,7 +201,7 @@ def cmd_ask(args: argparse.Namespace) -> int:
 def cmd_eval(args: argparse.Namespace) -> int:
     from eval.questions import DEV_QUESTIONS, load_questions
     from eval.report import write_report
-    from eval.runner import check_minimums, run, summarize
+    from eval.runner import check_minimums, parse_gates, run, summarize
 
     settings = _settings(args)
     try:
@@ -214,9 +214,14 @@ def cmd_eval(args: argparse.Namespace) -> int:
         step = len(questions) / args.sample
         questions = [questions[int(i * step)] for i in range(args.sample)]
     modes = ["generative", "extractive"] if args.mode == "both" else [args.mode]
+    retrievals = args.retrieval or ["hybrid"]
+    try:  # a mistyped gate fails now, not after an hour of answering
+        parse_gates(args.min or [], [f"{r}-{m}" for r in retrievals for m in modes])
+    except ValueError as exc:
+        raise RagError(str(exc)) from exc
     corpus = Path(args.corpus) if args.corpus else settings.paths.articles_dir
     out = Path(args.out)
-    records = run(settings, questions, corpus, out, args.retrieval or ["hybrid"], modes, progress=not args.quiet)
+    records = run(settings, questions, corpus, out, retrievals, modes, progress=not args.quiet)
     summary = summarize(records)
     note = (
         f"{len(questions)} questions from {args.questions or DEV_QUESTIONS}, corpus {corpus}. "

@@ -55,6 +55,11 @@ class EmbeddingSettings(_Section):
         description="Matmul precision of the embedding model; auto: bf16 where the CPU has native bfloat16 "
         "(2x fp32 here, cosine 0.9999 to fp32; int8 was measured and rejected, see python -m eval.bench_embed).",
     )
+    sentence_vectors: Literal["pooled", "separate"] = Field(
+        default="pooled",
+        description="pooled: each sentence's vector is its tokens' states pooled from the chunk's own pass "
+        "(one pass); separate: every sentence embedded again on its own (twice the tokens).",
+    )
     dimension: int = Field(default=256, ge=8, description="Only for the fake embedder.")
 
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Literal
 
-from embeddings.base import Embedder
+from embeddings.base import Embedder, SpanEmbedder, Vectors
 from rag.chunking import Chunk, chunk_text
 from rag.cleaning import clean_article
 from rag.config import Settings
@@ -79,6 +79,31 @@ def metadata_note(author: str | None, date: str | None, text: str) -> str:
 def embedding_input(article: ArticleRecord, text: str) -> str:
     """What the dense model sees for a chunk or sentence: the text in its article's context."""
     return "\n".join(p for p in (article.title, text, metadata_note(article.author, article.date, text)) if p)
+
+
+def embed_chunks(
+    embedder: Embedder, items: Sequence[tuple[ChunkRecord, ArticleRecord]], *, pooled: bool = True
+) -> tuple[Vectors, list[Vectors]]:
+    """Vectors of each chunk and of each of its sentences.
+
+    `pooled` with an embedder that can pool spans reads the sentence vectors off the chunk's
+    own forward pass (half the tokens); otherwise each sentence is embedded with its title.
+    """
+    texts = [embedding_input(a, c.text) for c, a in items]
+    if pooled and isinstance(embedder, SpanEmbedder):
+        spans = []
+        for c, a in items:
+            base = len(a.title) + 1 if a.title else 0
+            spans.append([(base + max(s, c.start) - c.start, base + min(e, c.end) - c.start) for s, e in c.sentences])
+        return embedder.embed_with_spans(texts, spans)
+    sentences = [embedding_input(a, a.text[s:e]) for c, a in items for s, e in c.sentences]
+    # One call for chunks and sentences, so the model batches them together.
+    both = embedder.embed_documents(texts + sentences)
+    out, row = [], len(texts)
+    for c, _ in items:
+        out.append(both[row : row + len(c.sentences)])
+        row += len(c.sentences)
+    return both[: len(texts)], out
 
 
 def prepare_article(loaded: LoadedFile, settings: Settings) -> NewArticle:
@@ -227,7 +252,12 @@ def ingest(
         only = [*report.added, *report.updated] if embed == "new" else None
         try:
             report.chunks_embedded = embed_pending(
-                store, embedder, settings.ingest.embed_batch, embed_progress, sources=only
+                store,
+                embedder,
+                settings.ingest.embed_batch,
+                embed_progress,
+                sources=only,
+                pooled=settings.embedding.sentence_vectors == "pooled",
             )
             report.pending = store.pending_count()
         finally:
@@ -285,6 +315,7 @@ def embed_pending(
     progress: ProgressFn | None = None,
     stop: threading.Event | None = None,
     sources: Sequence[str] | None = None,
+    pooled: bool = True,
 ) -> int:
     """Embed chunks (and their sentences) still without vectors, of `sources` or of every article;
     returns how many were stored.
@@ -306,19 +337,13 @@ def embed_pending(
         items = store.pending(batch_size, sources)
         if not items:
             break
-        texts = [embedding_input(a, c.text) for c, a in items]
-        sentences = [embedding_input(a, a.text[s:e]) for c, a in items for s, e in c.sentences]
-        # One call for chunks and sentences, so the model batches them together.
-        both = embedder.embed_documents(texts + sentences)
-        vectors = [(c.row, CHUNK, both[i]) for i, (c, _) in enumerate(items)]
-        row = len(texts)
-        for c, _ in items:
-            for position in range(len(c.sentences)):
-                vectors.append((sentence_id(c.row, position), SENTENCE, both[row]))
-                row += 1
+        chunk_vectors, sentence_vectors = embed_chunks(embedder, items, pooled=pooled)
+        vectors = [(c.row, CHUNK, chunk_vectors[i]) for i, (c, _) in enumerate(items)]
+        for (c, _), own in zip(items, sentence_vectors, strict=True):
+            vectors.extend((sentence_id(c.row, position), SENTENCE, v) for position, v in enumerate(own))
         done += store.put_vectors([c.row for c, _ in items], vectors)
         if progress:
-            progress(min(done, total), total, f"{len(sentences)} câu")
+            progress(min(done, total), total, f"{sum(len(c.sentences) for c, _ in items)} câu")
     return done
 
 

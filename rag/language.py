@@ -1,19 +1,19 @@
 """Query language detection and diacritic restoration (pure).
 
 Staff type Vietnamese without diacritics; the dense model understands
-"Bộ Ngoại giao" far better than "Bo Ngoai giao". The restorer maps folded
-word n-grams back to the accented form most frequent in the indexed corpus,
-so it only ever proposes words the articles actually use.
+"Bộ Ngoại giao" far better than "Bo Ngoai giao". The restorer picks the most
+probable accented syllables under a bigram model counted over general news
+(rag/syllables.py) and the indexed articles.
 """
 
 from __future__ import annotations
 
-import math
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable
 from typing import Literal
 
+from rag.syllables import CountedSyllables, SyllableCounts, best_forms, count_syllables
 from rag.text import fold_accents, has_diacritics
 
 Language = Literal["vi", "en"]
@@ -32,64 +32,6 @@ _VI = frozenset(
 )
 
 
-# Question and function words, counted as if seen this many times, so that
-# "bao nhieu" becomes "bao nhiêu" even where the articles say "nhiều" more often.
-_SEED_WEIGHT = 1000
-_SEED_PHRASES = (
-    "bao nhiêu",
-    "bao giờ",
-    "như thế nào",
-    "thế nào",
-    "là gì",
-    "cái gì",
-    "gì",
-    "nào",
-    "những",
-    "các",
-    "của",
-    "và",
-    "không",
-    "có",
-    "đã",
-    "được",
-    "đang",
-    "sẽ",
-    "ai",
-    "ở đâu",
-    "tại sao",
-    "vì sao",
-    "là",
-    "với",
-    "cho",
-    "về",
-    "trong",
-    "năm",
-    "tháng",
-    "ngày",
-    "người",
-    "bài viết",
-    "bài báo",
-    "viết",
-    "tác giả",
-    "đăng",
-    "khi nào",
-    "mấy",
-    "bị",
-    "thì",
-    "sao",
-    "còn",
-    "nhiêu",
-    "gồm",
-    "lần",
-    "đầu",
-    "tiên",
-    "tỉnh",
-    "bộ",
-    "nêu",
-    "cụ thể",
-)
-
-
 def detect_language(text: str) -> Language:
     """'vi' for Vietnamese (with or without diacritics), 'en' for English."""
     words = [w for w in _WORDS.findall(text)]
@@ -103,12 +45,12 @@ def detect_language(text: str) -> Language:
 MetadataIntent = Literal["author", "date"]
 # Folded, lower-case cues of a question about who wrote an article or when it appeared.
 _AUTHOR_CUES = re.compile(
-    r"\b(tac gia|ai viet|nguoi viet|viet boi|phong vien nao|but danh|who wrote|author|written by|byline)\b"
+    r"\b(tac gia|ai viet|nguoi viet bai|viet boi|phong vien nao|but danh|who wrote|author|written by|byline)\b"
     # "by whom" only counts when the question is about the article itself.
     r"|\bbai (viet |bao )?\b.{0,80}\b(do ai|ai thuc hien)\b"
 )
 _DATE_CUES = re.compile(
-    r"\b(dang (vao |vao luc |luc |khi )?(ngay|luc|khi) nao|ngay dang|dang ngay|xuat ban|dang tai|"
+    r"\b(dang (vao |vao luc |luc |khi )?(ngay|luc|khi) nao|ngay dang|xuat ban|dang tai|"
     r"published|publication date|posted|date of the article)\b"
 )
 
@@ -151,85 +93,64 @@ def ngram_counts(text: str, max_n: int = VOCABULARY_NGRAMS) -> Counter[tuple[str
 NgramLookup = Callable[[str], tuple[str, int] | None]
 
 
-def _seeded(lookup: NgramLookup) -> NgramLookup:
-    seeds = {fold_accents(p): (p, _SEED_WEIGHT) for p in _SEED_PHRASES}
+class _WithArticles:
+    """General syllable counts plus the indexed articles' own (names the archive holds)."""
 
-    def best(key: str) -> tuple[str, int] | None:
-        found, seed = lookup(key), seeds.get(key)
-        if found and seed:
-            return (
-                (seed[0], seed[1] + found[1]) if found[0].lower() == seed[0] else max(found, seed, key=lambda e: e[1])
-            )
-        return found or seed
+    def __init__(self, general: SyllableCounts, local: NgramLookup) -> None:
+        self._general = general
+        self._local = local
+        self.total = general.total
 
-    return best
+    def candidates(self, folded: str) -> list[tuple[str, int]]:
+        forms = dict(self._general.candidates(folded))
+        found = self._local(folded)
+        if found:
+            form = found[0].lower()
+            forms[form] = forms.get(form, 0) + found[1]
+        return list(forms.items())
+
+    def bigram(self, a: str, b: str) -> int:
+        found = self._local(f"{fold_accents(a)} {fold_accents(b)}")
+        extra = found[1] if found and found[0].lower() == f"{a} {b}" else 0
+        return self._general.bigram(a, b) + extra
 
 
 class DiacriticRestorer:
-    """Greedy longest-match restoration against the corpus vocabulary (up to `max_n` words).
+    """The most probable accented syllables under a bigram model of Vietnamese news
+    (rag/syllables.py), with the indexed articles' n-grams (`local`, the store's table) added in.
 
-    The vocabulary is read through `lookup` (the document store's n-gram table), so a query
-    costs a few key lookups and memory does not grow with the archive.
+    Only words typed without any diacritic change; capitals follow the user.
     """
 
-    def __init__(self, lookup: NgramLookup, max_n: int = VOCABULARY_NGRAMS) -> None:
-        self.max_n = max_n
-        self._lookup = _seeded(lookup)
+    def __init__(self, general: SyllableCounts, local: NgramLookup | None = None) -> None:
+        self._model: SyllableCounts = _WithArticles(general, local) if local else general
 
     @classmethod
-    def from_texts(cls, texts: Iterable[str], max_n: int = VOCABULARY_NGRAMS) -> DiacriticRestorer:
-        """An in-memory vocabulary over a few texts (tests, small corpora)."""
-        counts: Counter[tuple[str, str]] = Counter()
-        for text in texts:
-            counts.update(ngram_counts(text, max_n))
-        table: dict[str, tuple[str, int]] = {}
-        for (key, form), count in counts.items():
-            if key not in table or count > table[key][1]:
-                table[key] = (form, count)
-        return cls(table.get, max_n)
-
-    def _entry(self, words: Iterable[str]) -> tuple[tuple[str, ...], int] | None:
-        found = self._lookup(" ".join(words))
-        return (tuple(found[0].split()), found[1]) if found else None
-
-    def _segment(self, folded: list[str]) -> list[tuple[int, int]]:
-        """Best split of the folded words into known n-grams (dynamic programming).
-
-        A segment scores 5 * n² + log(count) / 2: longer phrases win clearly (a phrase the
-        corpus attests beats its words seeded one by one: "viet nam" is "Việt Nam", not
-        "viết năm"), and frequent phrases break ties, so "co bao nhieu" splits as
-        "có | bao nhiêu", not "có báo | nhiêu".
-        """
-        best: list[tuple[float, list[tuple[int, int]]]] = [(0.0, [])]
-        for end in range(1, len(folded) + 1):
-            options = [(best[end - 1][0], [*best[end - 1][1], (end - 1, 1)])]
-            for n in range(1, min(self.max_n, end) + 1):
-                entry = self._entry(folded[end - n : end])
-                if entry:
-                    score = best[end - n][0] + 5 * n * n + 0.5 * math.log(entry[1] + 1)
-                    options.append((score, [*best[end - n][1], (end - n, n)]))
-            best.append(max(options, key=lambda o: o[0]))
-        return best[-1][1]
+    def from_texts(cls, texts: Iterable[str]) -> DiacriticRestorer:
+        """An in-memory model over a few texts (tests, small corpora)."""
+        return cls(CountedSyllables(*count_syllables(texts)))
 
     def restore(self, query: str) -> str:
-        """The query with diacritics restored where the corpus knows the words; others unchanged."""
+        """The query with diacritics restored where the model knows the syllables; others unchanged."""
         matches = list(_WORDS.finditer(query))
         words = [m.group(0) for m in matches]
-        out = list(words)
-        for i, n in self._segment([fold_accents(w).lower() for w in words]):
-            entry = self._entry(fold_accents(w).lower() for w in words[i : i + n])
-            if not entry:
-                continue
-            for j, w in enumerate(entry[0]):
-                typed = words[i + j]
-                if has_diacritics(typed):
-                    continue  # the user chose these marks
-                # Names keep the corpus capitals ("Quảng Trị"); other words follow the user.
-                out[i + j] = w if w[:1].isupper() else (w[0].upper() + w[1:] if typed[:1].isupper() else w)
+        folded = [fold_accents(w).lower() for w in words]
+        # A word with marks or digits keeps them, and breaks the context like an unknown word.
+        candidates = [
+            [] if has_diacritics(w) or not w.isalpha() else self._model.candidates(f)
+            for w, f in zip(words, folded, strict=True)
+        ]
+        forms = best_forms(folded, candidates, self._model.bigram, self._model.total)
         pieces, last = [], 0
-        for m, w in zip(matches, out, strict=True):
+        for m, typed, form in zip(matches, words, forms, strict=True):
             pieces.append(query[last : m.start()])
-            pieces.append(w)
+            pieces.append(_cased(form, typed) if form else typed)
             last = m.end()
         pieces.append(query[last:])
         return "".join(pieces)
+
+
+def _cased(form: str, typed: str) -> str:
+    if typed.isupper() and len(typed) > 1:
+        return form.upper()
+    return form[:1].upper() + form[1:] if typed[:1].isupper() else form

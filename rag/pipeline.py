@@ -129,7 +129,8 @@ class Pipeline:
         """Embed the chunks still waiting for vectors (resumable; a batch per transaction)."""
         store = DocStore(self.settings.paths.index_dir)
         try:
-            return embed_pending(store, self.embedder, self.settings.ingest.embed_batch, progress, stop)
+            pooled = self.settings.embedding.sentence_vectors == "pooled"
+            return embed_pending(store, self.embedder, self.settings.ingest.embed_batch, progress, stop, pooled=pooled)
         finally:
             store.close()
 

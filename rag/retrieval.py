@@ -18,6 +18,7 @@ from rag.language import DiacriticRestorer, Language, detect_language, metadata_
 from rag.lexical import LexicalIndex, tokenize
 from rag.records import CHUNK, SENTENCE, SENTENCE_SLOTS, ArticleRecord, ChunkRecord
 from rag.store import DocStore
+from rag.syllables import SyllableModel
 from rag.text import has_diacritics, normalize
 
 if TYPE_CHECKING:
@@ -99,16 +100,23 @@ class SearchEngine:
         self.store = store
         self._dense: DenseVectors | None = None
         self._embedder = embedder
-        self._restorer = DiacriticRestorer(store.ngram)
+        self._restorer: DiacriticRestorer | None = None
+        self._cache_dir = settings.models_dir.parent
         self._lexical = LexicalIndex(
             store, common_share=self._cfg.bm25_common_share, candidates=self._cfg.bm25_candidates
         )
+
+    @property
+    def restorer(self) -> DiacriticRestorer:
+        if self._restorer is None:
+            self._restorer = DiacriticRestorer(SyllableModel.open(self._cache_dir), self.store.ngram)
+        return self._restorer
 
     def prepare(self, query: str) -> tuple[str, Language]:
         """The query as the retrievers should see it, and its language."""
         language = detect_language(query)
         if language == "vi" and self._cfg.restore_diacritics and not has_diacritics(query):
-            query = self._restorer.restore(query)
+            query = self.restorer.restore(query)
         return query, language
 
     def dense_ranking(self, query: str, n: int) -> list[tuple[int, float]]:

@@ -41,6 +41,12 @@ class Startup:
                 )
             self.status = "Đang nạp mô hình nhúng và chỉ mục…"
             _ = self.pipeline.engine
+            # Load the embedder now, before any LLM: its load briefly maps the fp32 weights
+            # (~0.8 GB more than it keeps), and that must not stack on the LLM's memory.
+            try:
+                self.pipeline.queries.embed_query("khởi động")
+            except RagError as exc:  # searches report it themselves; startup goes on as before
+                print(f"Mô hình nhúng chưa dùng được: {exc}", flush=True)
             _ = self.pipeline.answer_chain  # built once here, not raced by the first concurrent users
             try:
                 _ = self.pipeline.llm  # the backend object only; the model loads on the first answer

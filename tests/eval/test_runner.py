@@ -9,7 +9,7 @@ import pytest
 
 from eval.questions import load_questions
 from eval.report import write_report
-from eval.runner import check_minimums, run, summarize
+from eval.runner import METRICS, check_minimums, run, summarize, summarize_group
 from rag.cli import main
 from tests.conftest import make_settings
 
@@ -53,13 +53,61 @@ def test_run_resume_summary_report(tmp_path: Path, corpus: Path, questions_file:
     [
         ("key_fact_accuracy=0.0", False),
         ("key_fact_accuracy=1.01", True),
-        ("x-y.mrr=0.9", False),
-        ("hybrid-extractive.no_such_metric=0.1", True),
+        ("hybrid-extractive.mrr=0.7", False),
+        ("hybrid-extractive.mrr=0.71", True),
+        ("false_refusal_rate=0.05", True),  # a maximum: 0.1 refused is above it
+        ("false_refusal_rate=0.1", False),
+        ("total_p50_ms=500", False),
+        ("total_p50_ms=100", True),
+        ("refusal_recall=0.5", True),  # a metric the run did not produce fails, never passes
     ],
 )
 def test_minimum_gates(gate: str, fails: bool) -> None:
-    summary = {"hybrid-extractive": {"key_fact_accuracy": 0.5, "mrr": 0.7}}
+    summary = {
+        "hybrid-extractive": {
+            "key_fact_accuracy": 0.5,
+            "mrr": 0.7,
+            "false_refusal_rate": 0.1,
+            "total_p50_ms": 200.0,
+            "refusal_recall": None,
+        }
+    }
     assert bool(check_minimums(summary, [gate])) is fails
+
+
+@pytest.mark.parametrize(
+    "gate",
+    [
+        "x-y.mrr=0.9",  # no such configuration in the run
+        "hybrid-extractive.no_such_metric=0.1",
+        "key_fact=0.8",  # a per-question field, not a summary metric
+        "key_fact_accuracy",
+        "key_fact_accuracy=high",
+    ],
+)
+def test_unknown_or_malformed_gate_fails_loudly(gate: str) -> None:
+    summary = {"hybrid-extractive": {"key_fact_accuracy": 0.5, "mrr": 0.7}}
+    with pytest.raises(ValueError, match="--min"):
+        check_minimums(summary, [gate])
+
+
+def test_summary_metrics_are_the_gateable_ones() -> None:
+    record = {
+        "answerable": True,
+        "refused": False,
+        "metrics": {
+            "evidence_rank": 1,
+            "doc_rank": 1,
+            "ndcg@10": 1.0,
+            "key_fact": True,
+            "token_f1": 1.0,
+            "source_recall": 1.0,
+            "citation_valid": True,
+            "citation_precise": [True],
+        },
+        "timings_ms": {"retrieval": 1.0, "first_token": 2.0, "total": 3.0},
+    }
+    assert set(summarize_group([record])) == set(METRICS)
 
 
 def test_cli_eval_exit_code_follows_gates(
@@ -73,3 +121,7 @@ def test_cli_eval_exit_code_follows_gates(
     assert main([*base, "--out", str(tmp_path / "a"), "--min", "refusal_recall=0"]) == 0
     assert main([*base, "--out", str(tmp_path / "b"), "--min", "key_fact_accuracy=1.5"]) == 1
     assert main([*base, "--questions", str(tmp_path / "missing.jsonl"), "--out", str(tmp_path / "c")]) == 2
+    # A mistyped gate stops before answering anything, with exit code 2 and no results.
+    assert main([*base, "--out", str(tmp_path / "d"), "--min", "hybrid-extractive.key_fact_acc=0.5"]) == 2
+    assert main([*base, "--out", str(tmp_path / "e"), "--min", "hybrid-generative.key_fact_accuracy=0.5"]) == 2
+    assert not (tmp_path / "d").exists() and not (tmp_path / "e").exists()

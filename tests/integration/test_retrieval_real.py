@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pytest
 
+from embeddings.base import SpanEmbedder
 from rag.pipeline import Pipeline
 from tests.conftest import ARTICLES
 
@@ -67,3 +69,23 @@ def test_models_are_loaded_from_the_provisioned_folder(real: Pipeline) -> None:
     assert real.embedder.model_id == "embeddinggemma-300m"
     assert real.embedder.dimension == 768
     assert Path(real.settings.models_dir, "embeddinggemma-300m", "model.safetensors").is_file()
+
+
+def test_pooled_sentence_vectors_come_from_the_same_pass(real: Pipeline) -> None:
+    """One forward pass gives the document vector exactly, and sentence vectors that tell the
+    sentence a question is about from its neighbours (several desks, one text)."""
+    embedder = real.embedder
+    assert isinstance(embedder, SpanEmbedder)
+    sentences = [
+        "Giá xăng RON 95 tăng 500 đồng mỗi lít từ 15 giờ chiều nay.",
+        "Câu lạc bộ Hà Nội thắng Hải Phòng 3-1 nhờ cú đúp của Rafaelson.",
+        "Bệnh viện Bạch Mai tiếp nhận 30 ca ngộ độc thực phẩm.",
+    ]
+    text = "Tin tổng hợp\n" + " ".join(sentences)
+    spans = [(text.index(s), text.index(s) + len(s)) for s in sentences]
+    documents, pooled = embedder.embed_with_spans([text], [spans])
+    assert float(documents[0] @ embedder.embed_documents([text])[0]) > 0.999
+    questions = ["Xăng tăng giá bao nhiêu?", "Ai ghi bàn cho Hà Nội?", "Bao nhiêu người bị ngộ độc?"]
+    for i, question in enumerate(questions):
+        scores = pooled[0] @ embedder.embed_query(question)
+        assert int(np.argmax(scores)) == i, (question, scores)

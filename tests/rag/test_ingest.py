@@ -13,9 +13,9 @@ import pytest
 from embeddings.fake import FakeEmbedder
 from rag.config import Settings
 from rag.errors import IndexCorruptError, IndexMismatchError, IndexMissingError, LoadError, RagError
-from rag.ingest import ingest, remove
+from rag.ingest import embed_chunks, ingest, remove
 from rag.pipeline import Pipeline
-from rag.records import CHUNK, SENTENCE_SLOTS
+from rag.records import CHUNK, SENTENCE_SLOTS, ArticleRecord, ChunkRecord
 from rag.store import DB_NAME, DocStore
 from tests.conftest import make_settings
 
@@ -343,3 +343,53 @@ def test_document_frequencies_follow_adds_and_removes(fake_settings: Settings, c
 def _count_holding(s: DocStore, term: str) -> int:
     rows = s._rows("SELECT tokens FROM chunks")
     return sum(term in str(t).split() for (t,) in rows)
+
+
+class _SpanRecorder(FakeEmbedder):
+    """A fake that can pool spans: records the text each span covers."""
+
+    def __init__(self) -> None:
+        super().__init__(dimension=8)
+        self.seen: list[str] = []
+
+    def embed_with_spans(self, texts, spans):  # type: ignore[no-untyped-def]
+        self.seen = [texts[i][s:e] for i, own in enumerate(spans) for s, e in own]
+        return self.embed_documents(texts), [
+            self.embed_documents([texts[i][s:e] for s, e in own]) for i, own in enumerate(spans)
+        ]
+
+
+def _article_and_chunks(title: str, text: str) -> tuple[ArticleRecord, list[ChunkRecord]]:
+    """Two overlapping chunks over three sentences, as the chunker cuts them."""
+    a = ArticleRecord("x.txt", title, None, None, text, "h", 2)
+    s1, s2, s3 = (text.index(p) for p in ("Giá", "Hà Nội", "Bệnh"))
+    sentences = [[s1, s2 - 1], [s2, s3 - 1], [s3, len(text)]]
+    first = ChunkRecord("x.txt#0", "x.txt", 0, 0, s3 - 1, text[: s3 - 1], [], sentences[:2], row=1)
+    second = ChunkRecord("x.txt#1", "x.txt", 1, s2, len(text), text[s2:], [], sentences[1:], row=2)
+    return a, [first, second]
+
+
+@pytest.mark.parametrize("title", ["Tin tổng hợp", ""])
+def test_pooled_sentence_spans_point_at_each_sentence_inside_its_chunk(title: str) -> None:
+    text = "Giá xăng RON 95 tăng 500 đồng. Hà Nội thắng Hải Phòng 3-1. Bệnh viện Bạch Mai tiếp nhận 30 ca."
+    article, chunks = _article_and_chunks(title, text)
+    recorder = _SpanRecorder()
+    chunk_vectors, sentence_vectors = embed_chunks(recorder, [(c, article) for c in chunks], pooled=True)
+    assert recorder.seen == [
+        "Giá xăng RON 95 tăng 500 đồng.",
+        "Hà Nội thắng Hải Phòng 3-1.",
+        "Hà Nội thắng Hải Phòng 3-1.",
+        "Bệnh viện Bạch Mai tiếp nhận 30 ca.",
+    ]
+    assert chunk_vectors.shape == (2, 8) and [v.shape for v in sentence_vectors] == [(2, 8), (2, 8)]
+
+
+def test_separate_sentence_vectors_embed_each_sentence_with_its_title() -> None:
+    text = "Giá xăng RON 95 tăng 500 đồng. Hà Nội thắng Hải Phòng 3-1. Bệnh viện Bạch Mai tiếp nhận 30 ca."
+    article, chunks = _article_and_chunks("Tin tổng hợp", text)
+    fake = FakeEmbedder(dimension=8)
+    for pooled in (False, True):  # a backend that cannot pool spans embeds sentences on its own
+        chunk_vectors, sentence_vectors = embed_chunks(fake, [(c, article) for c in chunks], pooled=pooled)
+        expected = fake.embed_documents(["Tin tổng hợp\nHà Nội thắng Hải Phòng 3-1."])[0]
+        assert np.allclose(sentence_vectors[0][1], expected) and np.allclose(sentence_vectors[1][0], expected)
+        assert chunk_vectors.shape == (2, 8)

@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from rag.language import DiacriticRestorer, detect_language, metadata_intent, ngram_counts
-
-CORPUS = [
-    "Bộ Ngoại giao đã hoàn thành kê khai tài sản, thu nhập lần đầu.",
-    "Quảng Trị phát hiện 01 vụ việc có dấu hiệu tham nhũng.",
-    "Quảng Ninh chuyển đổi vị trí công tác đối với 251 cán bộ.",
-    "Có báo cáo về phòng, chống tham nhũng.",
-]
+from rag.syllables import CountedSyllables, SyllableModel, count_syllables, phrases
+from rag.text import fold_accents
 
 
 @pytest.mark.parametrize(
@@ -31,21 +28,58 @@ def test_detect_language(text: str, language: str) -> None:
     assert detect_language(text) == language
 
 
+@pytest.fixture(scope="module")
+def news_restorer(tmp_path_factory: pytest.TempPathFactory) -> DiacriticRestorer:
+    """The shipped model: syllable counts of 29,205 news articles of 2017 (rag/syllables.py)."""
+    return DiacriticRestorer(SyllableModel.open(tmp_path_factory.mktemp("syllables")))
+
+
 @pytest.mark.parametrize(
     ("query", "restored"),
     [
-        ("Bo Ngoai giao ke khai tai san", "Bộ Ngoại giao kê khai tài sản"),
-        ("quang tri phat hien bao nhieu vu viec tham nhung?", "Quảng Trị phát hiện bao nhiêu vụ việc tham nhũng?"),
-        # "co bao nhieu" must split as "có | bao nhiêu", not the corpus bigram "có báo".
-        ("Quang Ninh co bao nhieu can bo", "Quảng Ninh có bao nhiêu cán bộ"),
+        # business
+        ("bao nhieu tien", "bao nhiêu tiền"),
+        ("Gia xang RON 95 tang bao nhieu dong mot lit?", "Giá xăng RON 95 tăng bao nhiêu đồng một lít?"),
+        ("gia nha chung cu o TP.HCM", "giá nhà chung cư ở TP.HCM"),
+        # sports
+        ("Ai ghi ban cho Ha Noi?", "Ai ghi bàn cho Hà Nội?"),
+        ("HLV truong doi tuyen Viet Nam la ai", "HLV trưởng đội tuyển Việt Nam là ai"),
+        # law
+        ("bi cao bi tuyen phat bao nhieu nam tu", "bị cáo bị tuyên phạt bao nhiêu năm tù"),
+        # world, education, politics
+        ("Thu do cua nuoc Phap la thanh pho nao?", "Thủ đô của nước Pháp là thành phố nào?"),
+        ("hoc sinh thi tot nghiep THPT nam nay", "học sinh thi tốt nghiệp THPT năm nay"),
+        ("Thu tuong yeu cau cac bo nganh", "Thủ tướng yêu cầu các bộ ngành"),
+        # Capitals follow the user; all-capital abbreviations stay.
+        ("Viet Nam", "Việt Nam"),
         # Words the user already accented, and unknown words, stay as typed.
         ("Bộ Ngoai giao xyz", "Bộ Ngoại giao xyz"),
         ("zzz qqq", "zzz qqq"),
         ("", ""),
     ],
 )
-def test_restore(query: str, restored: str) -> None:
-    assert DiacriticRestorer.from_texts(CORPUS).restore(query) == restored
+def test_restore_with_news_counts(news_restorer: DiacriticRestorer, query: str, restored: str) -> None:
+    assert news_restorer.restore(query) == restored
+
+
+def test_restores_unseen_articles_syllable_by_syllable(news_restorer: DiacriticRestorer) -> None:
+    """The five default articles (2024, not in the 2017 counts), folded and restored: measured 97.8%."""
+    root = Path(__file__).resolve().parents[2] / "data" / "articles"
+    phrases_ = [w for p in sorted(root.iterdir()) for w in phrases(p.read_text(encoding="utf-8"))][:800]
+    right = total = 0
+    for words in phrases_:
+        restored = news_restorer.restore(" ".join(fold_accents(w) for w in words)).split()
+        right += sum(a == b for a, b in zip(restored, words, strict=True))
+        total += len(words)
+    assert total > 2000 and right / total >= 0.95
+
+
+def test_the_indexed_articles_add_their_names() -> None:
+    """A name only the indexed articles hold is restored from the store's n-gram table."""
+    general = CountedSyllables(*count_syllables(["Giá xăng tăng. Giá vàng giảm."]))
+    local = {"rafaelson": ("Rafaelson", 3), "ghi": ("ghi", 5), "ban": ("bàn", 4), "ghi ban": ("ghi bàn", 4)}
+    assert DiacriticRestorer(general, local.get).restore("gia xang, ghi ban") == "giá xăng, ghi bàn"
+    assert DiacriticRestorer(general).restore("ghi ban") == "ghi ban"
 
 
 @pytest.mark.parametrize(
@@ -60,6 +94,11 @@ def test_restore(query: str, restored: str) -> None:
         ("Hội nghị do ai chủ trì?", None),  # "by whom", but not about the article
         ("Ai thực hiện kế hoạch thanh tra?", None),
         ("Quảng Trị thu hồi bao nhiêu tiền?", None),
+        # "người Việt" (Vietnamese people) and "đang ngày càng" ask for neither
+        ("Có bao nhiêu người Việt sống ở Nhật Bản?", None),
+        ("nguoi Viet o nuoc ngoai gui ve bao nhieu tien", None),
+        ("Giá nhà đang ngày càng tăng ở đâu?", None),
+        ("Người viết bài là ai?", "author"),
     ],
 )
 def test_metadata_intent(question: str, intent: str | None) -> None:
@@ -84,14 +123,3 @@ def test_ngram_counts(text: str, expected: dict[tuple[str, str], int]) -> None:
     counts = ngram_counts(text, max_n=3)
     for key, count in expected.items():
         assert counts[key] == count
-
-
-def test_restorer_reads_through_a_lookup() -> None:
-    asked: list[str] = []
-
-    def lookup(key: str) -> tuple[str, int] | None:
-        asked.append(key)
-        return {"viet nam": ("Việt Nam", 40), "bong da": ("bóng đá", 12)}.get(key)
-
-    assert DiacriticRestorer(lookup).restore("bong da Viet Nam") == "bóng đá Việt Nam"
-    assert len(asked) < 20  # a few key lookups per query, never a scan
