@@ -30,6 +30,7 @@ from rag.answerability import answer_type_first, answers_asked_type, model_refus
 from rag.citations import Citation, citation_for, render
 from rag.config import Settings
 from rag.evidence import Evidence, SentenceScores, coverage, estimate_tokens, select_evidence
+from rag.facts import is_comparison
 from rag.history import Condensed, Turn, condense
 from rag.language import Language, detect_language
 from rag.llm import LLM, LLMUnavailableError, Message
@@ -302,9 +303,8 @@ class AnswerChain:
         return state
 
     def _compares(self, state: _State) -> bool:
-        """The question pins two entities or years, so each article's best sentence matters."""
-        pinned = facts_in(state.condensed.pinned if state.condensed else state.question)
-        return len(pinned.entities) + len(pinned.numbers) >= 2
+        """The question weighs two things, so each article's best sentence matters."""
+        return is_comparison(state.condensed.pinned if state.condensed else state.question)
 
     def _pick(self, state: _State) -> list[Evidence]:
         question = state.standalone

@@ -94,8 +94,27 @@ def canonical_number(token: str) -> str:
     return f"{whole}.{frac}" if frac else whole
 
 
+# Roman numerals as Vietnamese news writes quarters, terms and congresses: "quý III", "khóa XIV".
+_ROMAN_AFTER = re.compile(r"\b(quy|khoa|ky|lan thu|dai hoi|hoi nghi trung uong)\s+([ivxlc]+)\b")
+_ROMAN = {"i": 1, "v": 5, "x": 10, "l": 50, "c": 100}
+
+
+def _roman(numeral: str) -> int:
+    values = [_ROMAN[c] for c in numeral]
+    return sum(-v if i + 1 < len(values) and values[i + 1] > v else v for i, v in enumerate(values))
+
+
+def normalise_numerals(text: str) -> str:
+    """Folded, lower-case text with Roman numerals after "quý", "khóa"... written in digits:
+    "quý III/2024" and "quý 3/2024" are the same quarter."""
+    folded = fold_accents(text).lower()
+    return _ROMAN_AFTER.sub(lambda m: f"{m.group(1)} {_roman(m.group(2))}", folded)
+
+
 def numbers_in(text: str) -> list[str]:
-    """All numbers in a text, in canonical form, in order of appearance."""
+    """All numbers in a text, in canonical form, in order of appearance ("quý III" states 3)."""
+    if _ROMAN_AFTER.search(fold_accents(text).lower()):
+        text = normalise_numerals(text)
     return [canonical_number(m.group(0)) for m in _NUMBER.finditer(text)]
 
 

@@ -1,0 +1,211 @@
+"""The facts layer: what a text states, typed. Used by answerability, verification and
+evidence selection alike (pure, apart from the NER model loaded once on first use).
+
+- Figures: each number with what it is (money, percent, time, quarter, ordinal, score,
+  count) and the word it counts or measures, read from the words around it as Vietnamese
+  and English news write them ("23.000 đồng/lít", "quý III/2024", "thắng 3-1", "hạng 2").
+- Entities: people, places and organisations from underthesea's CRF NER, which ships
+  inside its wheel and runs offline (a few ms per sentence), plus acronyms ("UNCAC").
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Literal
+
+from rag.text import canonical_number, normalise_numerals, years_in
+
+FigureKind = Literal["money", "percent", "time", "quarter", "ordinal", "score", "count"]
+EntityKind = Literal["PER", "LOC", "ORG", "MISC", "ACRONYM"]
+
+
+@dataclass(frozen=True)
+class Figure:
+    value: str  # canonical ("1.695" -> "1695"; "quý III" -> "3")
+    kind: FigureKind
+    unit: str  # the folded word counted or measured ("lit" in "đồng/lít", "truong" in "13 trường hợp")
+
+
+@dataclass(frozen=True)
+class Entity:
+    text: str
+    kind: EntityKind
+
+
+_NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
+_SCORE = re.compile(r"(?<![\d/])(?<!\d[.,])(\d{1,2})\s*[-–:]\s*(\d{1,2})(?!\d|[.,/]\d)")
+_PERCENT_AFTER = re.compile(r"\s*(?:%|phan tram\b|percent\b)")
+_MONEY_AFTER = re.compile(
+    r"\s*(?:(?:ty|ti|trieu|nghin|ngan|billion|million|thousand)\s+)?"
+    r"(?:[\d.,]+\s+(?:trieu|nghin|ngan)\s+)?(?:dong|vnd|usd|euro|yen|nhan dan te|do la|dollars?|\$)"
+)
+_MONEY_BEFORE = re.compile(r"(?:\$|usd|vnd)\s*$")
+_TIME_BEFORE = re.compile(r"(?:\bnam|\bngay|\bthang|\btuan|/)\s*$")
+_TIME_AFTER = re.compile(
+    r"\s*(?:/|thang\b|nam\b|ngay\b|tuan\b|gio\b|phut\b|giay\b|months?\b|years?\b|days?\b|weeks?\b|hours?\b|minutes?\b)"
+)
+_QUARTER_BEFORE = re.compile(r"\b(?:quy|quarter|q)\s*$")
+_ORDINAL_BEFORE = re.compile(r"\b(?:thu|hang|top|no\.?)\s*$")
+_ORDINAL_AFTER = re.compile(r"(?:st|nd|rd|th)\b")
+# "/lít", "một lít", "mỗi kg": the unit a rate is per.
+_PER_UNIT = re.compile(r"\s*(?:/\s*|\s(?:mot|moi|per|a|an)\s+)([a-z]+)")
+_WORD_AFTER = re.compile(r"\s*(?:(?:ty|trieu|nghin|ngan)\s+)?(?:dong\s*)?([a-z]+)")
+
+
+def figures(text: str) -> list[Figure]:
+    """Every number of a text with its kind and unit, in order."""
+    folded = normalise_numerals(text)
+    scores = {m.start(1) for m in _SCORE.finditer(folded)} | {m.start(2) for m in _SCORE.finditer(folded)}
+    found = []
+    for m in _NUMBER.finditer(folded):
+        before, after = folded[max(0, m.start() - 16) : m.start()], folded[m.end() : m.end() + 40]
+        raw = m.group(0)
+        kind: FigureKind
+        if m.start() in scores and not _TIME_BEFORE.search(before):
+            kind = "score"
+        elif _PERCENT_AFTER.match(after):
+            kind = "percent"
+        elif _MONEY_AFTER.match(after) or _MONEY_BEFORE.search(before):
+            kind = "money"
+        elif _QUARTER_BEFORE.search(before):
+            kind = "quarter"
+        elif _ORDINAL_BEFORE.search(before) or _ORDINAL_AFTER.match(after):
+            kind = "ordinal"
+        elif years_in(raw) == [raw] or _TIME_BEFORE.search(before) or _TIME_AFTER.match(after):
+            kind = "time"
+        else:
+            kind = "count"
+        per = _PER_UNIT.match(after[_money_end(after) :]) if kind == "money" else None
+        word = per or _WORD_AFTER.match(after)
+        found.append(Figure(canonical_number(raw), kind, word.group(1) if word else ""))
+    return found
+
+
+def _money_end(after: str) -> int:
+    m = _MONEY_AFTER.match(after)
+    return m.end() if m else 0
+
+
+# What a question asks for (folded, lower case).
+_ASKS_PERCENT = re.compile(r"phan tram|bao nhieu phan\b|\bty le\b|%|\bpercent|\bwhat share\b|\bproportion\b")
+_ASKS_MONEY = re.compile(
+    r"bao nhieu tien|\bso tien\b|\bgia\b.*\bbao nhieu\b|\bbao nhieu\b.*\b(?:dong|usd|ty|trieu)\b|\bngan sach\b"
+    r"|\bkinh phi\b|\bdoanh thu\b|\bloi nhuan\b|\bbudget\b|\bmoney\b|\bhow much\b|\bprice\b|\bcost\b"
+    r"|\bbao nhieu\s+(?:mot|moi)\s+[a-z]+"
+)
+_ASKS_SCORE = re.compile(r"\bty so\b|\bti so\b|\bket qua\b.*\btran\b|\bthang\b.*\bmay\b|\bscore\b|\bscoreline\b")
+_ASKS_ORDINAL = re.compile(
+    r"\bthu may\b|\bhang may\b|\bhang bao nhieu\b|\bvi tri (?:thu )?(?:may|bao nhieu)\b|\bwhat rank|\bwhich place\b"
+)
+_ASKS_QUARTER = re.compile(r"\bquy (?:may|nao)\b|\bwhich quarter\b")
+_COUNTED = re.compile(r"\b(?:bao nhieu|may|how many)\s+([a-z]+(?:,?\s+[a-z]+){0,5})")
+# Words after "bao nhiêu" that are not the thing counted ("là bao nhiêu", "bao nhiêu trong số").
+_NOT_COUNTED = frozenset("la trong so duoc da va thi nua roi of the did do were was".split())
+_ASKS_QUANTITY = re.compile(r"\bbao nhieu\b|\bmay\s+[a-z]+|\bhow (many|much)\b|\bwhat (share|percentage|proportion)\b")
+
+
+def asks_figure(question: str) -> bool:
+    folded = normalise_numerals(question)
+    return any(p.search(folded) for p in (_ASKS_QUANTITY, _ASKS_SCORE, _ASKS_ORDINAL, _ASKS_QUARTER))
+
+
+def asked_figure(question: str) -> tuple[FigureKind, str]:
+    """The kind of figure a question asks for, and the folded word it counts ("" if none)."""
+    folded = " ".join(normalise_numerals(question).split())
+    if _ASKS_SCORE.search(folded):
+        return "score", ""
+    if _ASKS_ORDINAL.search(folded):
+        return "ordinal", ""
+    if _ASKS_QUARTER.search(folded):
+        return "quarter", ""
+    if _ASKS_PERCENT.search(folded):
+        return "percent", ""
+    if _ASKS_MONEY.search(folded):
+        return "money", ""
+    m = _COUNTED.search(folded)
+    if m and m.group(0).startswith("how many"):
+        return "count", ""  # English puts adjectives first; the noun cannot be compared word for word
+    phrase = m.group(1) if m and m.group(1).split()[0] not in _NOT_COUNTED else ""
+    return ("time" if phrase and _TIME_AFTER.match(f" {phrase}") else "count"), phrase
+
+
+def same_unit(asked: str, stated: str) -> bool:
+    """Does a count of `stated` (folded word after the number) count the `asked` phrase?
+
+    Same first word, or an abbreviation of the phrase: "TTHC" for "thủ tục hành chính".
+    """
+    words = re.findall(r"[a-z]+", asked)
+    if not words or not stated:
+        return False
+    initials = "".join(w[0] for w in words)
+    return words[0] == stated or (len(stated) >= 2 and initials.startswith(stated))
+
+
+def states_asked_figure(question: str, texts: list[str]) -> bool:
+    """Some text states a figure of the kind the question asks for, new to the question."""
+    kind, unit = asked_figure(question)
+    asked = {f.value for f in figures(question)}
+    new = [f for text in texts for f in figures(text) if f.value not in asked or f.kind == "score"]
+    if kind == "count":
+        counts = [f for f in new if f.kind == "count"]
+        return any(same_unit(unit, f.unit) for f in counts) if unit else bool(counts)
+    if kind == "time":
+        return any(f.kind == "time" for f in new)
+    return any(f.kind == kind for f in new)
+
+
+# -- entities
+
+_ACRONYM = re.compile(r"\b[A-ZĐ]{2,}[0-9]*\b")
+
+
+@lru_cache(maxsize=4096)
+def _tagged(text: str) -> tuple[tuple[str, str], ...]:
+    from underthesea import ner
+
+    spans: list[tuple[str, str]] = []
+    for word, _pos, _chunk, tag in ner(text):
+        if tag == "O":
+            continue
+        kind = tag[2:]
+        if tag.startswith("I-") and spans and spans[-1][1] == kind:
+            spans[-1] = (f"{spans[-1][0]} {word}", kind)
+        else:
+            spans.append((word, kind))
+    return tuple(spans)
+
+
+def entities(text: str) -> list[Entity]:
+    """People, places, organisations and acronyms a text names, in order, without repeats."""
+    if not text.strip():
+        return []
+    found: dict[str, EntityKind] = {}
+    for name, kind in _tagged(text):
+        name = name.strip(" .,;:")
+        if name and kind in ("PER", "LOC", "ORG", "MISC") and any(c.isupper() for c in name):
+            found.setdefault(name, kind)  # type: ignore[arg-type]
+    for m in _ACRONYM.finditer(text):
+        if not any(m.group(0) in name for name in found):
+            found.setdefault(m.group(0), "ACRONYM")
+    return [Entity(name, kind) for name, kind in found.items()]
+
+
+def persons(text: str) -> list[str]:
+    return [e.text for e in entities(text) if e.kind == "PER"]
+
+
+_COMPARISON = re.compile(
+    r"\bso voi\b|\bso sanh\b|\b(?:cao|thap|nhieu|it|lon|nho|tot|manh) hon\b|\bhon hay\b|\bchenh lech\b"
+    r"|\bcompar|\b(?:more|less|higher|lower|greater|fewer|larger|smaller|better|worse)(?:\s+[a-z]+){0,2}\s+than\b|\bversus\b"
+    r"|\bdifference between\b|\bgiua\b.+\bva\b"
+)
+
+
+def is_comparison(question: str) -> bool:
+    """The question weighs two things against each other: a comparison word or two years.
+
+    Two names alone do not make one: "U15 Việt Nam thắng Campuchia tỷ số mấy?" asks one fact.
+    """
+    return bool(_COMPARISON.search(normalise_numerals(question))) or len(set(years_in(question))) >= 2

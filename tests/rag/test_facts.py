@@ -1,0 +1,77 @@
+"""The facts layer: typed figures and question analysis, table-driven across desks."""
+
+from __future__ import annotations
+
+import pytest
+
+from rag.facts import Figure, asked_figure, figures, is_comparison
+from rag.text import numbers_in
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # business: a price per unit, money with a scale word, a percentage
+        ("Giá xăng RON 95 là 23.000 đồng/lít.", Figure("23000", "money", "lit")),
+        ("Doanh thu đạt 1,2 tỷ USD.", Figure("1.2", "money", "usd")),
+        ("Giá vàng tăng 3,5%.", Figure("3.5", "percent", "")),
+        # sports: a score and a rank
+        ("Hà Nội thắng Hải Phòng 3-1.", Figure("3", "score", "")),
+        ("Việt Nam đứng thứ 2 bảng B.", Figure("2", "ordinal", "bang")),
+        # law, health, education: counts with what they count
+        ("Tòa tuyên phạt bị cáo 12 năm tù.", Figure("12", "time", "nam")),
+        ("Bệnh viện tiếp nhận 30 bệnh nhân.", Figure("30", "count", "benh")),
+        ("Hà Nội tuyển 1.695 học sinh lớp 1.", Figure("1695", "count", "hoc")),
+        # a quarter in Roman numerals is the same quarter in digits
+        ("Lợi nhuận quý III/2024 tăng.", Figure("3", "quarter", "")),
+        ("Lợi nhuận quý 3/2024 tăng.", Figure("3", "quarter", "")),
+    ],
+)
+def test_figures(text: str, expected: Figure) -> None:
+    assert expected in figures(text)
+
+
+@pytest.mark.parametrize(
+    ("question", "kind", "unit"),
+    [
+        ("Giá xăng bao nhiêu một lít?", "money", ""),
+        ("Công ty lãi bao nhiêu tiền?", "money", ""),
+        ("Tỷ lệ thất nghiệp là bao nhiêu?", "percent", ""),
+        ("Tỷ số trận chung kết là bao nhiêu?", "score", ""),
+        ("Đội tuyển xếp thứ mấy?", "ordinal", ""),
+        ("Bệnh viện tiếp nhận bao nhiêu bệnh nhân?", "count", "benh nhan"),
+        ("How many patients were admitted?", "count", ""),
+        ("Hợp đồng kéo dài bao nhiêu năm?", "time", "nam"),
+    ],
+)
+def test_asked_figure(question: str, kind: str, unit: str) -> None:
+    assert asked_figure(question) == (kind, unit)
+
+
+@pytest.mark.parametrize(
+    ("text", "numbers"),
+    [
+        ("quý III/2024", ["3", "2024"]),
+        ("Quốc hội khóa XIV", ["14"]),
+        ("Đại hội XII của Đảng", ["12"]),
+        ("1.695 trường hợp", ["1695"]),
+        ("Vitamin C và vòng I", []),  # Roman-looking letters elsewhere are not numbers
+    ],
+)
+def test_numbers_read_roman_numerals_where_news_uses_them(text: str, numbers: list[str]) -> None:
+    assert numbers_in(text) == numbers
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("So với năm 2016, doanh thu năm 2017 tăng bao nhiêu?", True),
+        ("Quảng Ninh và Quảng Trị, tỉnh nào thanh tra nhiều hơn?", True),
+        ("Which club scored more goals than Hà Nội?", True),
+        ("U15 Việt Nam thắng Campuchia tỷ số mấy?", False),
+        ("Bệnh viện đa khoa tỉnh Hòa Bình có bao nhiêu bệnh nhân chạy thận?", False),
+        ("Năm 2021 Bộ Ngoại giao kê khai cho bao nhiêu người?", False),
+    ],
+)
+def test_is_comparison(question: str, expected: bool) -> None:
+    assert is_comparison(question) is expected
