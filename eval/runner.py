@@ -201,6 +201,7 @@ def run(
                 "answer": answer.answer,
                 "refused": answer.refused,
                 "fallback": answer.fallback,
+                "signals": answer.signals,
                 "citations": [c.to_json() for c in answer.citations],
                 "metrics": score(
                     q, answer, hits, target.evidence_count(q), target.articles(c.source for c in answer.citations)

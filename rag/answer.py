@@ -26,8 +26,17 @@ from typing import Any, Literal
 
 from langchain_core.runnables import Runnable, RunnableGenerator, RunnableLambda
 
-from rag.answerability import answer_type_first, answers_asked_type, model_refused, names_person, states_quantity
+from rag.answerability import (
+    answer_type_first,
+    answers_asked_type,
+    asks_person,
+    asks_quantity,
+    model_refused,
+    names_person,
+    states_quantity,
+)
 from rag.citations import Citation, citation_for, render
+from rag.confidence import answer_score, answer_signals
 from rag.config import Settings
 from rag.evidence import Evidence, SentenceScores, coverage, estimate_tokens, select_evidence
 from rag.facts import is_comparison
@@ -76,6 +85,7 @@ class Answer:
     language: Language = "vi"
     notes: tuple[str, ...] = ()  # what was dropped or why the LLM was not used, for people
     evidence: tuple[Evidence, ...] = ()
+    signals: dict[str, float] = field(default_factory=dict)  # what answerability was judged on
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -120,6 +130,7 @@ class _State:
     messages: list[Message] = field(default_factory=list)
     first_token_ms: float | None = None
     notes: list[str] = field(default_factory=list)
+    signals: dict[str, float] = field(default_factory=dict)
 
     @property
     def standalone(self) -> str:
@@ -287,11 +298,17 @@ class AnswerChain:
             sources=sources,
             dense=state.dense,
         )
+        state.signals = answer_signals(state.standalone, state.language, state.evidence, state.dense)
         bylines = [h.article.author or "" for h in state.hits]
         state.evidence = answer_type_first(state.standalone, state.evidence, EXTRACTIVE_MARGIN, bylines)
         if state.refusal_reason is None and not state.evidence:
             state.refusal_reason = "không có câu bằng chứng"
-        if state.refusal_reason is None and state.language == "vi":
+        if state.refusal_reason is None and state.evidence and cfg.min_confidence > 0:
+            # The calibrated score weighs how closely and how fully the evidence matches.
+            confidence = answer_score(state.signals, cfg.confidence_weights)
+            if confidence < cfg.min_confidence:
+                state.refusal_reason = f"bằng chứng không đủ khớp câu hỏi (độ tin cậy {confidence:.2f})"
+        elif state.refusal_reason is None and state.language == "vi":
             cover = coverage(state.standalone, " ".join(e.text for e in state.evidence))
             if cover < MIN_COVERAGE:
                 state.refusal_reason = f"bằng chứng chỉ khớp {cover:.0%} từ của câu hỏi"
@@ -302,20 +319,22 @@ class AnswerChain:
             state.refusal_reason = "câu hỏi hỏi tên người nhưng các câu bằng chứng tốt nhất không nêu tên ai mới"
         return state
 
-    def _compares(self, state: _State) -> bool:
-        """The question weighs two things, so each article's best sentence matters."""
-        return is_comparison(state.condensed.pinned if state.condensed else state.question)
+    def _per_source(self, state: _State) -> bool:
+        """Each article's best sentence matters: the question weighs two things, or asks for a
+        typed fact (a name, a figure) that the top sentence of another article may hold."""
+        question = state.condensed.pinned if state.condensed else state.question
+        return is_comparison(question) or asks_person(state.standalone) or asks_quantity(state.standalone)
 
     def _pick(self, state: _State) -> list[Evidence]:
         question = state.standalone
         return extractive_pick(
-            state.evidence, per_source=self._compares(state), fits=lambda text: answers_asked_type(question, text)
+            state.evidence, per_source=self._per_source(state), fits=lambda text: answers_asked_type(question, text)
         )
 
     def _prompt(self, state: _State) -> _State:
         if state.refusal_reason is None and state.mode == "generative":
             # The model sees (and may cite) only the best sentences within the prompt budget.
-            first = sorted(self._pick(state), key=state.evidence.index) if self._compares(state) else []
+            first = sorted(self._pick(state), key=state.evidence.index) if self._per_source(state) else []
             state.shown = within_budget(state.evidence, self.settings.answer.prompt_token_budget, first)
             state.messages = build_messages(self._restore(state.standalone), state.shown, state.language)
         return state
@@ -428,6 +447,7 @@ class AnswerChain:
             language=state.language,
             notes=tuple(state.notes),
             evidence=tuple(state.shown or state.evidence),
+            signals=dict(state.signals),
         )
 
     # -- public

@@ -167,6 +167,17 @@ class AnswerSettings(_Section):
         description="Tokens a generated answer may use (also capped by llm.max_tokens); "
         "answers are one or two sentences and the model writes ~21 tokens/s on two cores.",
     )
+    confidence_weights: dict[str, float] = Field(
+        default_factory=lambda: {"bias": 0.0},
+        description="Logistic weights of the answerability signals (rag/confidence.py), fitted on the dev "
+        "sets by python -m eval.calibrate.",
+    )
+    min_confidence: float = Field(
+        default=0.0,
+        ge=0.0,
+        le=1.0,
+        description="Refuse when the answerability score is below this (0 turns the score off).",
+    )
 
 
 class UISettings(_Section):
