@@ -19,6 +19,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
+from rag.answerability import person_names
 from rag.llm import LLM, Message, complete
 from rag.prompts import render
 from rag.text import fold_accents, normalize, numbers_in, years_in
@@ -35,11 +36,6 @@ _PRONOUN = re.compile(
     r"\b(?P<title>ông|bà|anh|chị)\s+(?:ấy|ta)\b|\b(?:người này|người đó|he|she|him|her)\b", re.IGNORECASE
 )
 _OPENER = re.compile(r"^(?:còn|thế|vậy|và|nhưng|rồi|what about|how about|and|so)\b", re.IGNORECASE)
-# First words of organisation and rank names: not a person to resolve "ông ấy" to (folded).
-_NOT_PERSON = frozenset(
-    "bo ban uy ubnd tinh so thanh quoc chinh cong hoi vien toa dang trung nha cuc van phong dai thuong "
-    "ngoai uncac pctn ministry committee party ".split()
-)
 _MAX_REWRITE_CHARS = 400
 # A follow-up with its own time frame ("đến nay") must not inherit the history's year.
 _OWN_TIME = re.compile(
@@ -87,11 +83,11 @@ def _swap_entity(previous: str, new: str) -> str | None:
 
 
 def _last_person(history: Sequence[Turn]) -> str | None:
+    """The person "ông ấy" / "she" most likely refers to: the first one named in the latest turn that names anyone."""
     for turn in reversed(history):
-        for entity in named_entities(turn.content):
-            words = entity.split()
-            if len(words) >= 2 and fold_accents(words[0]).lower() not in _NOT_PERSON:
-                return entity
+        people = person_names(turn.content)
+        if people:
+            return people[0]
     return None
 
 

@@ -56,6 +56,17 @@ def test_is_follow_up(question: str, history: list[Turn], follow: bool) -> None:
             "rule",
         ),
         ("Quảng Ninh có bao nhiêu TTHC?", QT, "Quảng Ninh có bao nhiêu TTHC?", "Quảng Ninh có bao nhiêu TTHC?", "none"),
+        # sports desk: a one-word name, with places in the same sentence
+        (
+            "Anh ấy bao nhiêu tuổi?",
+            [
+                Turn("user", "Ai ghi bàn cho Hà Nội?"),
+                Turn("assistant", "Rafaelson ghi bàn ở phút 90 giúp Hà Nội thắng Hải Phòng."),
+            ],
+            "Anh Rafaelson bao nhiêu tuổi?",
+            "Anh Rafaelson bao nhiêu tuổi?",
+            "rule",
+        ),
         (
             "Thế đã thu hồi bao nhiêu?",
             QT,
