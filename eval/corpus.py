@@ -71,6 +71,8 @@ def _safe_name(source: str) -> str:
 def materialise(spec: CorpusSpec, cache_root: Path, repo: Path = REPO) -> Path:
     """The folder holding every article of `spec` (written once; atomic, so an interrupted
     write is redone, never half-used). Returns its `articles/` folder; `index/` sits beside it."""
+    for source in spec.archive_sources:
+        _safe_name(source)  # before anything is written
     home = cache_root / f"{spec.name}-{spec.fingerprint()}"
     articles = home / "articles"
     if (home / "manifest.json").is_file():
