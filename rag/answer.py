@@ -131,6 +131,7 @@ class _State:
     first_token_ms: float | None = None
     notes: list[str] = field(default_factory=list)
     signals: dict[str, float] = field(default_factory=dict)
+    asked: str = ""  # the standalone question with diacritics restored, as the checks read it
 
     @property
     def standalone(self) -> str:
@@ -299,8 +300,9 @@ class AnswerChain:
             dense=state.dense,
         )
         state.signals = answer_signals(state.standalone, state.language, state.evidence, state.dense)
+        state.asked = self._restore(state.standalone)
         bylines = [h.article.author or "" for h in state.hits]
-        state.evidence = answer_type_first(state.standalone, state.evidence, EXTRACTIVE_MARGIN, bylines)
+        state.evidence = answer_type_first(state.asked, state.evidence, EXTRACTIVE_MARGIN, bylines)
         if state.refusal_reason is None and not state.evidence:
             state.refusal_reason = "không có câu bằng chứng"
         if state.refusal_reason is None and state.evidence and cfg.min_confidence > 0:
@@ -313,9 +315,9 @@ class AnswerChain:
             if cover < MIN_COVERAGE:
                 state.refusal_reason = f"bằng chứng chỉ khớp {cover:.0%} từ của câu hỏi"
         best = [e.text for e in self._pick(state)]
-        if state.refusal_reason is None and not states_quantity(state.standalone, best):
+        if state.refusal_reason is None and not states_quantity(state.asked, best):
             state.refusal_reason = "câu hỏi hỏi số lượng nhưng các câu bằng chứng tốt nhất không nêu số nào mới"
-        if state.refusal_reason is None and not names_person(state.standalone, best):
+        if state.refusal_reason is None and not names_person(state.asked, best):
             state.refusal_reason = "câu hỏi hỏi tên người nhưng các câu bằng chứng tốt nhất không nêu tên ai mới"
         return state
 
@@ -323,10 +325,11 @@ class AnswerChain:
         """Each article's best sentence matters: the question weighs two things, or asks for a
         typed fact (a name, a figure) that the top sentence of another article may hold."""
         question = state.condensed.pinned if state.condensed else state.question
-        return is_comparison(question) or asks_person(state.standalone) or asks_quantity(state.standalone)
+        asked = state.asked or state.standalone
+        return is_comparison(question) or asks_person(asked) or asks_quantity(asked)
 
     def _pick(self, state: _State) -> list[Evidence]:
-        question = state.standalone
+        question = state.asked or state.standalone
         return extractive_pick(
             state.evidence, per_source=self._per_source(state), fits=lambda text: answers_asked_type(question, text)
         )

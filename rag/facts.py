@@ -95,25 +95,34 @@ _ASKS_MONEY = re.compile(
     r"|\bkinh phi\b|\bdoanh thu\b|\bloi nhuan\b|\bbudget\b|\bmoney\b|\bhow much\b|\bprice\b|\bcost\b"
     r"|\bbao nhieu\s+(?:mot|moi)\s+[a-z]+"
 )
-_ASKS_SCORE = re.compile(r"\bty so\b|\bti so\b|\bket qua\b.*\btran\b|\bthang\b.*\bmay\b|\bscore\b|\bscoreline\b")
-_ASKS_ORDINAL = re.compile(
-    r"\bthu may\b|\bhang may\b|\bhang bao nhieu\b|\bvi tri (?:thu )?(?:may|bao nhieu)\b|\bwhat rank|\bwhich place\b"
+_ASKS_SCORE = re.compile(
+    r"\bty so\b|\bti so\b|\bket qua\b.*\btran\b|\bthang\b.*\bbao nhieu ban\b|\bscore\b|\bscoreline\b"
 )
-_ASKS_QUARTER = re.compile(r"\bquy (?:may|nao)\b|\bwhich quarter\b")
-_COUNTED = re.compile(r"\b(?:bao nhieu|may|how many)\s+([a-z]+(?:,?\s+[a-z]+){0,5})")
+_ASKS_ORDINAL = re.compile(
+    r"\bthu bao nhieu\b|\bhang bao nhieu\b|\bvi tri (?:thu )?bao nhieu\b|\bwhat rank|\bwhich place\b"
+)
+_ASKS_QUARTER = re.compile(r"\bquy (?:bao nhieu|nao)\b|\bwhich quarter\b")
+_COUNTED = re.compile(r"\b(?:bao nhieu|how many)\s+([a-z]+(?:,?\s+[a-z]+){0,5})")
 # Words after "bao nhiêu" that are not the thing counted ("là bao nhiêu", "bao nhiêu trong số").
 _NOT_COUNTED = frozenset("la trong so duoc da va thi nua roi of the did do were was".split())
-_ASKS_QUANTITY = re.compile(r"\bbao nhieu\b|\bmay\s+[a-z]+|\bhow (many|much)\b|\bwhat (share|percentage|proportion)\b")
+_ASKS_QUANTITY = re.compile(r"\bbao nhieu\b|\bhow (many|much)\b|\bwhat (share|percentage|proportion)\b")
+
+
+def _asked(question: str) -> str:
+    """Folded, lower-case question with "mấy" read as "bao nhiêu": folded, "mấy" would be
+    "máy" (a machine, "nhà máy"), so it is told apart before the marks go. A question typed
+    without marks reaches here with them restored (the answer chain restores it first)."""
+    return " ".join(normalise_numerals(re.sub(r"\bmấy\b", "bao nhiêu", question.lower())).split())
 
 
 def asks_figure(question: str) -> bool:
-    folded = normalise_numerals(question)
+    folded = _asked(question)
     return any(p.search(folded) for p in (_ASKS_QUANTITY, _ASKS_SCORE, _ASKS_ORDINAL, _ASKS_QUARTER))
 
 
 def asked_figure(question: str) -> tuple[FigureKind, str]:
     """The kind of figure a question asks for, and the folded word it counts ("" if none)."""
-    folded = " ".join(normalise_numerals(question).split())
+    folded = _asked(question)
     if _ASKS_SCORE.search(folded):
         return "score", ""
     if _ASKS_ORDINAL.search(folded):

@@ -18,7 +18,8 @@ from functools import lru_cache
 from rag.language import detect_language
 from rag.text import fold_accents, has_diacritics, normalize, numbers_in
 
-_WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
+# Words keep their digits ("U15", "G20", "Galaxy S8"): a name's number is part of the name.
+_WORD = re.compile(r"(?=\w*[^\W\d_])[^\W_]+", re.UNICODE)
 # Punctuation after which the next word starts a clause and is capitalised by grammar, not by name.
 _CLAUSE_START = re.compile(r"""[.!?:;"“”'‘(\[\n]\s*$""")
 # Words capitalised at a clause start that never begin a name (folded, lower case).
@@ -34,6 +35,8 @@ _LEADING = frozenset(
 class Facts:
     numbers: frozenset[str]
     entities: tuple[str, ...]
+    # Entities opening a sentence: their first capital may be grammar's ("Trận Australia").
+    openers: frozenset[str] = frozenset()
 
     def __bool__(self) -> bool:
         return bool(self.numbers or self.entities)
@@ -46,6 +49,10 @@ def _key(text: str) -> str:
 
 
 def named_entities(text: str) -> list[str]:
+    return [name for name, _ in _entities_with_start(text)]
+
+
+def _entities_with_start(text: str) -> list[tuple[str, bool]]:
     """Runs of capitalised words, minus grammar: a clause's lone first word, leading function words.
 
     In an English sentence only runs that look Vietnamese (diacritics) or are acronyms count,
@@ -67,7 +74,7 @@ def named_entities(text: str) -> list[str]:
             last_end = m.end()
         else:
             last_end = -1
-    entities: list[str] = []
+    entities: list[tuple[str, bool]] = []
     for run in runs:
         words = [w for w, _ in run]
         at_start = run[0][1]
@@ -79,17 +86,30 @@ def named_entities(text: str) -> list[str]:
         if not words:
             continue
         name = " ".join(words)
-        if english and not (has_diacritics(name) or any(w.isupper() and len(w) > 1 for w in words)):
+        # English names and acronyms ("US", "DHS") are translated in Vietnamese articles, so in
+        # an English text only Vietnamese names (with diacritics) can be matched.
+        if english and not has_diacritics(name):
             continue
-        entities.append(name)
+        entities.append((name, at_start and len(words) == len(run)))
     return entities
 
 
 def facts_in(text: str) -> Facts:
-    return Facts(frozenset(numbers_in(text)), tuple(dict.fromkeys(named_entities(text))))
+    found = _entities_with_start(text)
+    openers = frozenset(name for name, start in found if start and " " in name)
+    return Facts(frozenset(numbers_in(text)), tuple(dict.fromkeys(n for n, _ in found)), openers)
 
 
-def _contains_entity(entity: str, haystack: str, folded_haystack: str) -> bool:
+def _contains_entity(entity: str, haystack: str, folded_haystack: str, opener: bool = False) -> bool:
+    if _contains_exactly(entity, haystack, folded_haystack):
+        return True
+    # A run opening a sentence may owe its first capital to grammar ("Trận Australia - Brazil",
+    # "Chuỗi Whole Foods"): the rest, if itself a name, stands for it.
+    rest = entity.split(" ", 1)[1] if opener and " " in entity else ""
+    return rest[:1].isupper() and _contains_exactly(rest, haystack, folded_haystack)
+
+
+def _contains_exactly(entity: str, haystack: str, folded_haystack: str) -> bool:
     key = _key(entity)
     if has_diacritics(key):
         return re.search(rf"(?<!\w){re.escape(key)}(?!\w)", haystack) is not None
@@ -120,7 +140,9 @@ def check_support(facts: Facts, passages: Iterable[str]) -> Support:
     numbers = {n for t in texts for n in numbers_in(t)}
     return Support(
         missing_numbers=tuple(sorted(facts.numbers - numbers)),
-        missing_entities=tuple(e for e in facts.entities if not _contains_entity(e, haystack, folded)),
+        missing_entities=tuple(
+            e for e in facts.entities if not _contains_entity(e, haystack, folded, e in facts.openers)
+        ),
     )
 
 
@@ -142,7 +164,9 @@ def supporting_sources(question_facts: Facts, articles: dict[str, str]) -> list[
     about = {
         s: text
         for s, text in articles.items()
-        if len(check_support(Facts(frozenset(), question_facts.entities), [text]).missing_entities)
+        if len(
+            check_support(Facts(frozenset(), question_facts.entities, question_facts.openers), [text]).missing_entities
+        )
         < len(question_facts.entities)
     }
     if not about or not check_support(question_facts, about.values()).ok:
