@@ -3,7 +3,7 @@
 Reads `rag eval` results (run with answer.min_confidence = 0, so every question carries its
 signals and the hard checks' verdict), fits logistic weights of the signals against
 "answerable", then picks the threshold that refuses the most unanswerable questions while
-wrongly refusing at most --max-false-refusals of the answerable ones (counting what the
+wrongly refusing at most --max-false-refusals of the answerable ones (on top of what the
 hard checks already refuse). Only dev sets go in: held-out sets are never fitted on.
 
     python -m eval.calibrate artifacts/dev/results.jsonl artifacts/dev2/results.jsonl
@@ -38,15 +38,22 @@ def fit_logistic(x: np.ndarray, y: np.ndarray, l2: float = 1e-2, steps: int = 50
 def choose_threshold(
     scores: Sequence[float], answerable: Sequence[bool], gate_refused: Sequence[bool], max_false: float
 ) -> tuple[float, float, float]:
-    """(threshold, refusal recall, false refusal rate) with the most refusals within the bound."""
-    best = (0.0, 0.0, 1.0)
+    """(threshold, refusal recall, false refusal rate) with the most refusals while the score adds
+    at most `max_false` wrongly refused answerable questions to what the hard checks refuse."""
     n_ans = max(sum(answerable), 1)
     n_un = max(len(answerable) - sum(answerable), 1)
-    for t in [*sorted(set(scores)), 0.0]:
+
+    def rates(t: float) -> tuple[float, float]:
         refused = [g or s < t for s, g in zip(scores, gate_refused, strict=True)]
         false = sum(r for r, a in zip(refused, answerable, strict=True) if a) / n_ans
         recall = sum(r for r, a in zip(refused, answerable, strict=True) if not a) / n_un
-        if false <= max_false and (recall, -t) > (best[1], -best[0]):
+        return recall, false
+
+    base_recall, base_false = rates(0.0)
+    best = (0.0, base_recall, base_false)
+    for t in sorted(set(scores)):
+        recall, false = rates(t)
+        if false - base_false <= max_false + 1e-9 and (recall, -t) > (best[1], -best[0]):
             best = (t, recall, false)
     return best
 

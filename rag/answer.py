@@ -27,6 +27,7 @@ from typing import Any, Literal
 from langchain_core.runnables import Runnable, RunnableGenerator, RunnableLambda
 
 from rag.answerability import (
+    adds_nothing,
     answer_type_first,
     answers_asked_type,
     asks_person,
@@ -143,7 +144,10 @@ def _ms(since: float) -> float:
 
 
 def extractive_pick(
-    evidence: Sequence[Evidence], per_source: bool = False, fits: Callable[[str], bool] | None = None
+    evidence: Sequence[Evidence],
+    per_source: bool = False,
+    fits: Callable[[str], bool] | None = None,
+    question: str = "",
 ) -> list[Evidence]:
     """The sentences an extractive answer quotes, in article order (at most EXTRACTIVE_SENTENCES).
 
@@ -155,6 +159,9 @@ def extractive_pick(
         return []
     best = evidence[0].score
     picked = [evidence[0]]
+    if question and len(evidence) > 1 and adds_nothing(evidence[0].text, question):
+        # The top sentence only restates the question (often the title): the next one answers.
+        picked = [evidence[1]]
     if per_source:
         picked = []
         for source in dict.fromkeys(e.source for e in evidence):
@@ -305,15 +312,16 @@ class AnswerChain:
         state.evidence = answer_type_first(state.asked, state.evidence, EXTRACTIVE_MARGIN, bylines)
         if state.refusal_reason is None and not state.evidence:
             state.refusal_reason = "không có câu bằng chứng"
-        if state.refusal_reason is None and state.evidence and cfg.min_confidence > 0:
+        if state.refusal_reason is None and state.language == "vi":
+            cover = coverage(state.standalone, " ".join(e.text for e in state.evidence))
+            if cover < MIN_COVERAGE:
+                state.refusal_reason = f"bằng chứng chỉ khớp {cover:.0%} từ của câu hỏi"
+        # Calibrated with dense scores: without them (BM25 only, not embedded yet) it cannot judge.
+        if state.refusal_reason is None and state.evidence and state.dense and cfg.min_confidence > 0:
             # The calibrated score weighs how closely and how fully the evidence matches.
             confidence = answer_score(state.signals, cfg.confidence_weights)
             if confidence < cfg.min_confidence:
                 state.refusal_reason = f"bằng chứng không đủ khớp câu hỏi (độ tin cậy {confidence:.2f})"
-        elif state.refusal_reason is None and state.language == "vi":
-            cover = coverage(state.standalone, " ".join(e.text for e in state.evidence))
-            if cover < MIN_COVERAGE:
-                state.refusal_reason = f"bằng chứng chỉ khớp {cover:.0%} từ của câu hỏi"
         best = [e.text for e in self._pick(state)]
         if state.refusal_reason is None and not states_quantity(state.asked, best):
             state.refusal_reason = "câu hỏi hỏi số lượng nhưng các câu bằng chứng tốt nhất không nêu số nào mới"
@@ -331,7 +339,10 @@ class AnswerChain:
     def _pick(self, state: _State) -> list[Evidence]:
         question = state.asked or state.standalone
         return extractive_pick(
-            state.evidence, per_source=self._per_source(state), fits=lambda text: answers_asked_type(question, text)
+            state.evidence,
+            per_source=self._per_source(state),
+            fits=lambda text: answers_asked_type(question, text),
+            question=question,
         )
 
     def _prompt(self, state: _State) -> _State:

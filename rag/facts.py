@@ -115,9 +115,17 @@ def _asked(question: str) -> str:
     return " ".join(normalise_numerals(re.sub(r"\bmấy\b", "bao nhiêu", question.lower())).split())
 
 
+# Questions asking when: their answer states a date, a year or a time.
+_ASKS_TIME = re.compile(
+    r"\b(?:ngay|nam|thang|hom|luc|dip|thoi diem) nao\b|\bkhi nao\b|\bbao gio\b|\bwhen\b"
+    r"|\bwhat (?:date|year|day|time)\b|\bwhich (?:date|year|day)\b"
+)
+
+
 def asks_figure(question: str) -> bool:
     folded = _asked(question)
-    return any(p.search(folded) for p in (_ASKS_QUANTITY, _ASKS_SCORE, _ASKS_ORDINAL, _ASKS_QUARTER))
+    patterns = (_ASKS_QUANTITY, _ASKS_SCORE, _ASKS_ORDINAL, _ASKS_QUARTER, _ASKS_PERCENT, _ASKS_MONEY, _ASKS_TIME)
+    return any(p.search(folded) for p in patterns)
 
 
 def asked_figure(question: str) -> tuple[FigureKind, str]:
@@ -133,6 +141,8 @@ def asked_figure(question: str) -> tuple[FigureKind, str]:
         return "percent", ""
     if _ASKS_MONEY.search(folded):
         return "money", ""
+    if _ASKS_TIME.search(folded) and not _ASKS_QUANTITY.search(folded):
+        return "time", ""
     m = _COUNTED.search(folded)
     if m and m.group(0).startswith("how many"):
         return "count", ""  # English puts adjectives first; the noun cannot be compared word for word
