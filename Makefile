@@ -72,18 +72,27 @@ test: setup lint browser
 	$(BIN)/python -m pytest
 	$(MAKE) eval-ci
 
-# Quality gates, set just below what was measured (see the closing notes): a regression fails CI.
-# The dev questions were also used for tuning, so these guard against regressions, not for generalisation.
-EVAL_EXTRACTIVE_MIN := --min hybrid-extractive.key_fact_accuracy=0.9 --min hybrid-extractive.evidence_hit@1=0.88 \
-	--min hybrid-extractive.citation_validity=1 --min hybrid-extractive.citation_precision=0.95 \
-	--min hybrid-extractive.refusal_recall=1
-EVAL_GENERATIVE_MIN := --min hybrid-generative.citation_validity=1 --min hybrid-generative.key_fact_accuracy=0.6 \
-	--min hybrid-generative.refusal_recall=0.5
+# Quality gates on the HELD-OUT sets only (never tuned on), set just below what was measured
+# (see the README): a regression fails CI. The dev sets are for debugging and gate nothing.
+# Held-out set 2 runs on a mixed index: its 90 archive articles, the five default articles and
+# 300 archive distractors (eval/ci_corpus.json), built once into the cache.
+SEED_EXTRACTIVE_MIN := --min citation_validity=1 --min citation_precision=0.95 \
+	--min key_fact_accuracy=0.65 --min refusal_recall=0.8
+SEED_GENERATIVE_MIN := --min citation_validity=1 --min key_fact_accuracy=0.3
+H2_EXTRACTIVE_MIN := --min citation_validity=1 --min citation_precision=0.95 \
+	--min key_fact_accuracy=0.5 --min refusal_recall=0.38 --min false_refusal_rate=0.25
+H2_GENERATIVE_MIN := --min citation_validity=1 --min key_fact_accuracy=0.15
 
 eval-ci: setup
 	rm -rf artifacts/eval-ci
-	$(BIN)/rag eval --mode extractive --out artifacts/eval-ci/extractive --quiet $(EVAL_EXTRACTIVE_MIN)
-	$(BIN)/rag eval --mode generative --sample 12 --out artifacts/eval-ci/generative --quiet $(EVAL_GENERATIVE_MIN)
+	$(BIN)/rag eval --questions eval/heldout_questions.jsonl --mode extractive \
+		--out artifacts/eval-ci/seed-extractive --quiet $(SEED_EXTRACTIVE_MIN)
+	$(BIN)/rag eval --questions eval/heldout_questions.jsonl --mode generative --sample 12 \
+		--out artifacts/eval-ci/seed-generative --quiet $(SEED_GENERATIVE_MIN)
+	$(BIN)/rag eval --questions eval/heldout2_questions.jsonl --corpus eval/ci_corpus.json --mode extractive \
+		--out artifacts/eval-ci/heldout2-extractive --quiet $(H2_EXTRACTIVE_MIN)
+	$(BIN)/rag eval --questions eval/heldout2_questions.jsonl --corpus eval/ci_corpus.json --mode generative \
+		--sample 24 --out artifacts/eval-ci/heldout2-generative --quiet $(H2_GENERATIVE_MIN)
 
 test-fast: deps
 	$(BIN)/python -m pytest -m "not integration"
