@@ -158,6 +158,10 @@ def same_unit(asked: str, stated: str) -> bool:
     words = re.findall(r"[a-z]+", asked)
     if not words or not stated:
         return False
+    if words[0] == "nguoi":
+        # "người" is the generic word for people; news counts them by role ("1.695 trường hợp",
+        # "30 bệnh nhân", "42 bị can"), so a count of anything answers "bao nhiêu người".
+        return True
     initials = "".join(w[0] for w in words)
     return words[0] == stated or (len(stated) >= 2 and initials.startswith(stated))
 

@@ -27,8 +27,9 @@ from rag.evidence import Evidence
         ("Ai ghi bàn cho Hà Nội?", "Rafaelson ghi bàn.", True),  # nor this
         # a count needs a number of the thing counted (or a word that answers for it)
         ("Bộ xác minh bao nhiêu trường hợp?", "Bộ đã xác minh 26 trường hợp.", True),
-        # a count of another noun does not answer (no hand-made synonym groups)
-        ("Bộ kê khai cho bao nhiêu người?", "Bộ hoàn thành kê khai với 1.695 trường hợp.", False),
+        # "người" is the generic word for people, counted by role; other nouns must match
+        ("Bộ kê khai cho bao nhiêu người?", "Bộ hoàn thành kê khai với 1.695 trường hợp.", True),
+        ("Bao nhiêu người nhập viện?", "Bệnh viện tiếp nhận 30 bệnh nhân.", True),
         ("Tỉnh kê khai cho bao nhiêu trường hợp?", "Tỉnh hướng dẫn kê khai tới 13 địa phương.", False),
         ("Bo xac minh bao nhieu truong hop?", "Bộ đã xác minh 26 trường hợp.", True),  # no diacritics
         # ... or its abbreviation
