@@ -313,7 +313,7 @@ class AnswerChain:
         if state.refusal_reason is None and not state.evidence:
             state.refusal_reason = "không có câu bằng chứng"
         if state.refusal_reason is None and state.language == "vi":
-            cover = coverage(state.standalone, " ".join(e.text for e in state.evidence))
+            cover = state.signals["coverage"]  # the same evidence set, only reordered since
             if cover < MIN_COVERAGE:
                 state.refusal_reason = f"bằng chứng chỉ khớp {cover:.0%} từ của câu hỏi"
         # Calibrated with dense scores: without them (BM25 only, not embedded yet) it cannot judge.
@@ -350,7 +350,7 @@ class AnswerChain:
             # The model sees (and may cite) only the best sentences within the prompt budget.
             first = sorted(self._pick(state), key=state.evidence.index) if self._per_source(state) else []
             state.shown = within_budget(state.evidence, self.settings.answer.prompt_token_budget, first)
-            state.messages = build_messages(self._restore(state.standalone), state.shown, state.language)
+            state.messages = build_messages(state.asked or state.standalone, state.shown, state.language)
         return state
 
     def _generate(self, states: Iterator[_State]) -> Iterator[Event]:

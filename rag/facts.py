@@ -215,10 +215,6 @@ def entities(text: str) -> list[Entity]:
     return [Entity(name, kind) for name, kind in found.items()]
 
 
-def persons(text: str) -> list[str]:
-    return [e.text for e in entities(text) if e.kind == "PER"]
-
-
 _COMPARISON = re.compile(
     r"\bso voi\b|\bso sanh\b|\b(?:cao|thap|nhieu|it|lon|nho|tot|manh) hon\b|\bhon hay\b|\bchenh lech\b"
     r"|\bcompar|\b(?:more|less|higher|lower|greater|fewer|larger|smaller|better|worse)(?:\s+[a-z]+){0,2}\s+than\b|\bversus\b"
