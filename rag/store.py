@@ -16,171 +16,40 @@ from __future__ import annotations
 
 import json
 import sqlite3
-import threading
 import time
 from collections import Counter
-from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
-from dataclasses import asdict
-from pathlib import Path
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 import numpy as np
 
 from embeddings.base import Vectors
-from rag.errors import IndexCorruptError, IndexMismatchError, IndexMissingError
 from rag.lexical import fts_terms
 from rag.records import (
-    FORMAT_VERSION,
-    PIPELINE_VERSION,
     SENTENCE_SLOTS,
     ArticleRecord,
     ChunkRecord,
     Counts,
-    Manifest,
     NewArticle,
     VectorChanges,
     vector_owner,
 )
+from rag.store_db import DB_NAME, REBUILD_HINT, StoreDB, index_exists, write_lock
 
-REBUILD_HINT = "Chạy: rag ingest data/articles --rebuild"
-DB_NAME = "rag.sqlite3"
-
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS articles(
-    source TEXT PRIMARY KEY, title TEXT NOT NULL, date TEXT, author TEXT, text TEXT NOT NULL,
-    content_hash TEXT NOT NULL, chunk_count INTEGER NOT NULL, added REAL NOT NULL);
-CREATE INDEX IF NOT EXISTS articles_hash ON articles(content_hash);
-CREATE TABLE IF NOT EXISTS chunks(
-    id INTEGER PRIMARY KEY AUTOINCREMENT, source TEXT NOT NULL, idx INTEGER NOT NULL,
-    start INTEGER NOT NULL, "end" INTEGER NOT NULL, sentences TEXT NOT NULL,
-    has_author INTEGER NOT NULL, has_date INTEGER NOT NULL, embedded INTEGER NOT NULL DEFAULT 0,
-    tokens TEXT NOT NULL);
-CREATE INDEX IF NOT EXISTS chunks_source ON chunks(source, idx);
-CREATE INDEX IF NOT EXISTS chunks_pending ON chunks(id) WHERE embedded = 0;
-CREATE VIRTUAL TABLE IF NOT EXISTS chunk_fts USING fts5(
-    tokens, content='chunks', content_rowid='id', tokenize="unicode61 remove_diacritics 0 tokenchars '_'");
-CREATE TABLE IF NOT EXISTS terms(term TEXT PRIMARY KEY, df INTEGER NOT NULL) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS vectors(
-    id INTEGER PRIMARY KEY, kind INTEGER NOT NULL, seq INTEGER NOT NULL, vector BLOB NOT NULL);
-CREATE INDEX IF NOT EXISTS vectors_seq ON vectors(seq);
-CREATE TABLE IF NOT EXISTS tombstones(id INTEGER NOT NULL, kind INTEGER NOT NULL, seq INTEGER NOT NULL);
-CREATE INDEX IF NOT EXISTS tombstones_seq ON tombstones(seq);
-CREATE TABLE IF NOT EXISTS ngrams(folded TEXT NOT NULL, form TEXT NOT NULL, count INTEGER NOT NULL,
-    PRIMARY KEY(folded, form)) WITHOUT ROWID;
-"""
-
-
-def index_exists(index_dir: Path) -> bool:
-    return (index_dir / DB_NAME).is_file()
-
-
-def _legacy(index_dir: Path) -> bool:
-    return (index_dir / "CURRENT").is_file() and not index_exists(index_dir)
+__all__ = ["DB_NAME", "REBUILD_HINT", "DocStore", "StoreDB", "index_exists", "write_lock"]
 
 
 def _blob(vector: Vectors) -> bytes:
     return np.ascontiguousarray(vector, dtype=np.float32).tobytes()
 
 
-class DocStore:
-    """One SQLite connection per store object, shared by threads under a lock."""
-
-    def __init__(self, index_dir: Path, *, create: bool = False) -> None:
-        self.index_dir = index_dir
-        path = index_dir / DB_NAME
-        if _legacy(index_dir):
-            raise IndexMismatchError(
-                f"Chỉ mục tại {index_dir} được xây bằng phiên bản cũ (thư mục CURRENT, trước cơ sở dữ liệu SQLite). "
-                f"{REBUILD_HINT}"
-            )
-        if not path.is_file() and not create:
-            raise IndexMissingError(f"Chưa có chỉ mục tại {index_dir}. Chạy: rag ingest data/articles")
-        index_dir.mkdir(parents=True, exist_ok=True)
-        self._lock = threading.RLock()
-        try:
-            self._db = sqlite3.connect(path, check_same_thread=False, isolation_level=None, timeout=60)
-            self._db.execute("PRAGMA journal_mode=WAL")
-            self._db.execute("PRAGMA synchronous=NORMAL")
-            # Upserts land all over the n-gram and FTS B-trees; the default 2 MB page cache thrashes.
-            self._db.execute("PRAGMA cache_size=-262144")
-            self._db.executescript(_SCHEMA)
-        except sqlite3.DatabaseError as exc:
-            raise IndexCorruptError(f"Chỉ mục tại {index_dir} bị hỏng ({exc}). {REBUILD_HINT}") from exc
-
-    def checkpoint_wal(self) -> None:
-        """Fold the write-ahead log into the database after a bulk write, so the next small
-        write (an upload) does not pay for copying it; readers keep going (PASSIVE)."""
-        self._rows("PRAGMA wal_checkpoint(PASSIVE)")
-
-    def close(self) -> None:
-        with self._lock:
-            self._db.close()
-
-    @contextmanager
-    def transaction(self) -> Iterator[sqlite3.Connection]:
-        """One atomic write; IMMEDIATE so two writers queue instead of failing mid-way."""
-        with self._lock:
-            self._db.execute("BEGIN IMMEDIATE")
-            try:
-                yield self._db
-            except BaseException:
-                self._db.execute("ROLLBACK")
-                raise
-            self._db.execute("COMMIT")
-
-    def _rows(self, sql: str, params: Sequence[Any] = ()) -> list[Any]:
-        with self._lock:
-            try:
-                return self._db.execute(sql, params).fetchall()
-            except sqlite3.DatabaseError as exc:
-                raise IndexCorruptError(f"Chỉ mục tại {self.index_dir} bị hỏng ({exc}). {REBUILD_HINT}") from exc
-
-    # -- manifest and state
-    def manifest(self) -> Manifest | None:
-        rows = self._rows("SELECT value FROM meta WHERE key = 'manifest'")
-        if not rows:
-            return None
-        raw: dict[str, Any] = json.loads(rows[0][0])
-        versions = (raw.get("format_version"), raw.get("pipeline_version"))
-        if versions != (FORMAT_VERSION, PIPELINE_VERSION):
-            raise IndexMismatchError(
-                f"Chỉ mục tại {self.index_dir} được xây bằng phiên bản cũ (format/pipeline {versions}, "
-                f"cần {(FORMAT_VERSION, PIPELINE_VERSION)}). {REBUILD_HINT}"
-            )
-        return Manifest(**raw)
-
-    def set_manifest(self, manifest: Manifest) -> None:
-        with self.transaction() as db:
-            db.execute("INSERT OR REPLACE INTO meta VALUES('manifest', ?)", (json.dumps(asdict(manifest)),))
-
-    def check_compatible(self, expected: Manifest) -> None:
-        current = self.manifest()
-        if current is None:
-            raise IndexMissingError(f"Chưa có chỉ mục tại {self.index_dir}. Chạy: rag ingest data/articles")
-        diffs = current.compatible_with(expected)
-        if diffs:
-            raise IndexMismatchError("Chỉ mục được xây với cấu hình khác (" + "; ".join(diffs) + f"). {REBUILD_HINT}")
-
-    def seq(self) -> int:
-        """Grows with every change to the vectors; readers catch up from the one they saw."""
-        rows = self._rows("SELECT value FROM meta WHERE key = 'seq'")
-        return int(rows[0][0]) if rows else 0
-
-    @staticmethod
-    def _count(db: sqlite3.Connection, *, chunks: int, tokens: int) -> None:
-        """Running totals BM25 needs (chunks, and tokens for the mean length), kept in the same transaction."""
-        for key, delta in (("chunks", chunks), ("tokens", tokens)):
-            db.execute(
-                "INSERT INTO meta VALUES(?, ?) ON CONFLICT(key) DO UPDATE SET value = CAST(value AS INTEGER) + ?",
-                (key, str(delta), delta),
-            )
+class DocStore(StoreDB):
+    """Articles, chunks, BM25 postings and vectors, keyed by stable ids."""
 
     def lexical_stats(self) -> tuple[int, float]:
         """(chunks, mean tokens per chunk)."""
-        values = dict(self._rows("SELECT key, value FROM meta WHERE key IN ('chunks', 'tokens')"))
-        chunks, tokens = int(values.get("chunks", 0)), int(values.get("tokens", 0))
+        totals = self.totals()
+        chunks, tokens = totals["chunks"], totals["tokens"]
         return chunks, (tokens / chunks if chunks else 0.0)
 
     def document_frequencies(self, terms: Sequence[str]) -> dict[str, int]:
@@ -212,18 +81,9 @@ class DocStore:
         found = self._rows(f"SELECT id, tokens FROM chunks WHERE id IN ({','.join('?' * len(rows))})", list(rows))
         return {int(r): str(t).split() for r, t in found}
 
-    @staticmethod
-    def _next_seq(db: sqlite3.Connection) -> int:
-        db.execute(
-            "INSERT INTO meta VALUES('seq', '1') ON CONFLICT(key) DO UPDATE SET value = CAST(value AS INTEGER) + 1"
-        )
-        return int(db.execute("SELECT value FROM meta WHERE key = 'seq'").fetchone()[0])
-
     def counts(self) -> Counts:
-        (articles,) = self._rows("SELECT COUNT(*) FROM articles")[0]
-        chunks, embedded = self._rows("SELECT COUNT(*), COALESCE(SUM(embedded), 0) FROM chunks")[0]
-        (waiting,) = self._rows("SELECT COUNT(DISTINCT source) FROM chunks WHERE embedded = 0")[0]
-        return Counts(int(articles), int(chunks), int(embedded), int(articles) - int(waiting))
+        t = self.totals()
+        return Counts(t["articles"], t["chunks"], t["embedded"], t["ready"])
 
     # -- writes
     def source_of_hash(self, content_hash: str) -> str | None:
@@ -251,6 +111,7 @@ class DocStore:
                     "INSERT INTO articles VALUES(?, ?, ?, ?, ?, ?, ?, ?)",
                     (a.source, a.title, a.date, a.author, a.text, a.content_hash, a.chunk_count, time.time()),
                 )
+                self._add(db, articles=1, ready=int(not item.chunks))
                 for chunk, (has_author, has_date) in zip(item.chunks, item.metadata, strict=True):
                     terms = fts_terms(chunk.tokens)
                     cur = db.execute(
@@ -268,7 +129,7 @@ class DocStore:
                         ),
                     )
                     db.execute("INSERT INTO chunk_fts(rowid, tokens) VALUES(?, ?)", (cur.lastrowid, " ".join(terms)))
-                    self._count(db, chunks=1, tokens=len(terms))
+                    self._add(db, chunks=1, tokens=len(terms))
                     frequencies.update(set(terms))
                 ngrams.update(item.ngrams)
             # Summed over the batch first: a batch shares most of its words, so far fewer upserts.
@@ -295,13 +156,15 @@ class DocStore:
         from rag.language import ngram_counts
 
         ngrams = ngram_counts(row[0])
-        rows = db.execute("SELECT id, tokens FROM chunks WHERE source = ?", (source,)).fetchall()
+        rows = db.execute("SELECT id, tokens, embedded FROM chunks WHERE source = ?", (source,)).fetchall()
         ids = [r[0] for r in rows]
+        embedded = sum(r[2] for r in rows)
+        self._add(db, articles=-1, embedded=-embedded, ready=-int(embedded == len(rows)))
         frequencies: Counter[str] = Counter()
-        for cid, tokens in rows:
+        for cid, tokens, _ in rows:
             # External-content FTS5 forgets a row only when told its old terms.
             db.execute("INSERT INTO chunk_fts(chunk_fts, rowid, tokens) VALUES('delete', ?, ?)", (cid, tokens))
-            self._count(db, chunks=-1, tokens=-len(tokens.split()))
+            self._add(db, chunks=-1, tokens=-len(tokens.split()))
             frequencies.update(set(tokens.split()))
             lo, hi = cid * SENTENCE_SLOTS, (cid + 1) * SENTENCE_SLOTS
             # Two range conditions, not one OR: each then seeks the primary key instead of scanning.
@@ -336,18 +199,24 @@ class DocStore:
         """
         with self.transaction() as db:
             seq = self._next_seq(db)
-            alive = {
-                r[0]
-                for r in db.execute(
-                    f"SELECT id FROM chunks WHERE embedded = 0 AND id IN ({','.join('?' * len(chunk_rows))})",
+            owners = dict(
+                db.execute(
+                    f"SELECT id, source FROM chunks WHERE embedded = 0 AND id IN ({','.join('?' * len(chunk_rows))})",
                     list(chunk_rows),
-                )
-            }
+                ).fetchall()
+            )
+            alive = set(owners)
             db.executemany(
                 "INSERT OR REPLACE INTO vectors VALUES(?, ?, ?, ?)",
                 [(vid, kind, seq, _blob(v)) for vid, kind, v in vectors if vector_owner(vid, kind) in alive],
             )
             db.executemany("UPDATE chunks SET embedded = 1 WHERE id = ?", [(r,) for r in alive])
+            done = [
+                s
+                for s in set(owners.values())
+                if not db.execute("SELECT 1 FROM chunks WHERE source = ? AND embedded = 0 LIMIT 1", (s,)).fetchone()
+            ]
+            self._add(db, embedded=len(alive), ready=len(done))
         return len(alive)
 
     # -- reads
@@ -459,17 +328,3 @@ def _of_sources(sources: Sequence[str] | None) -> tuple[str, list[str]]:
     if sources is None:
         return "", []
     return f"AND c.source IN ({','.join('?' * len(sources))})", list(sources)
-
-
-@contextmanager
-def write_lock(index_dir: Path) -> Iterator[None]:
-    """Serialise writers (CLI ingest, UI upload, background embedding) on one index."""
-    import fcntl
-
-    index_dir.mkdir(parents=True, exist_ok=True)
-    with open(index_dir / ".lock", "w") as fh:
-        fcntl.flock(fh, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(fh, fcntl.LOCK_UN)

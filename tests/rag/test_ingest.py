@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import pickle
 import shutil
+import threading
 from collections.abc import Iterator
+from dataclasses import astuple
 from pathlib import Path
 
 import numpy as np
@@ -13,7 +15,7 @@ import pytest
 from embeddings.fake import FakeEmbedder
 from rag.config import Settings
 from rag.errors import IndexCorruptError, IndexMismatchError, IndexMissingError, LoadError, RagError
-from rag.ingest import embed_chunks, ingest, remove
+from rag.ingest import embed_chunks, embed_pending, ingest, remove
 from rag.pipeline import Pipeline
 from rag.records import CHUNK, SENTENCE_SLOTS, ArticleRecord, ChunkRecord
 from rag.store import DB_NAME, DocStore
@@ -393,3 +395,60 @@ def test_separate_sentence_vectors_embed_each_sentence_with_its_title() -> None:
         expected = fake.embed_documents(["Tin tổng hợp\nHà Nội thắng Hải Phòng 3-1."])[0]
         assert np.allclose(sentence_vectors[0][1], expected) and np.allclose(sentence_vectors[1][0], expected)
         assert chunk_vectors.shape == (2, 8)
+
+
+def _recount(s: DocStore) -> tuple[int, int, int, int]:
+    """The totals counted the slow way, from every row."""
+    (articles,) = s._rows("SELECT COUNT(*) FROM articles")[0]
+    chunks, embedded = s._rows("SELECT COUNT(*), COALESCE(SUM(embedded), 0) FROM chunks")[0]
+    (waiting,) = s._rows("SELECT COUNT(DISTINCT source) FROM chunks WHERE embedded = 0")[0]
+    return articles, chunks, embedded, articles - waiting
+
+
+def test_running_totals_match_a_recount_through_adds_embeds_and_removes(
+    fake_settings: Settings, corpus: Path, tmp_path: Path
+) -> None:
+    emb = embedder(fake_settings)
+    ingest(fake_settings, emb, [corpus], embed="none")
+    s = DocStore(fake_settings.paths.index_dir)
+    try:
+        assert astuple(s.counts()) == _recount(s) and s.counts().embedded_articles == 0
+        embed_pending(s, emb, batch_size=3, stop=None, sources=["003_b2ca1ae64fe89c4d.txt"])  # one article, in batches
+        assert astuple(s.counts()) == _recount(s) and s.counts().embedded_articles == 1
+        pending = s.pending(2)  # half of another article: not ready yet
+        embed_pending(s, emb, batch_size=2, sources=[pending[0][0].source], stop=_StopAfter(1))
+        assert astuple(s.counts()) == _recount(s)
+        changed = sorted(corpus.iterdir())[0]  # replaced: its old rows and totals go first
+        changed.write_text(changed.read_text(encoding="utf-8") + "\n\nĐoạn bổ sung mới.", encoding="utf-8")
+        ingest(fake_settings, emb, [corpus], embed="new")
+        assert astuple(s.counts()) == _recount(s)
+        remove(fake_settings, "003_b2ca1ae64fe89c4d.txt")
+        assert astuple(s.counts()) == _recount(s) and s.counts().articles == 4
+    finally:
+        s.close()
+
+
+class _StopAfter(threading.Event):
+    """A stop event that fires after `n` checks (one batch per check)."""
+
+    def __init__(self, n: int) -> None:
+        super().__init__()
+        self.left = n
+
+    def is_set(self) -> bool:
+        self.left -= 1
+        return self.left < 0
+
+
+def test_index_without_running_totals_counts_them_once_on_open(fake_settings: Settings, corpus: Path) -> None:
+    ingest(fake_settings, embedder(fake_settings), [corpus])
+    s = DocStore(fake_settings.paths.index_dir)
+    expected = astuple(s.counts())
+    with s.transaction() as db:  # as an index written before the totals existed
+        db.execute("DELETE FROM meta WHERE key IN ('totals', 'articles', 'embedded', 'ready')")
+    s.close()
+    s = DocStore(fake_settings.paths.index_dir)
+    try:
+        assert astuple(s.counts()) == expected == _recount(s)
+    finally:
+        s.close()
