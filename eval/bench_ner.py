@@ -17,7 +17,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from rag.answerability import person_names
-from rag.facts import _tagged
+from rag.facts import tagged_spans
 from rag.verification import named_entities
 
 GOLD = Path(__file__).with_name("ner_gold.jsonl")
@@ -45,7 +45,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     gold_per = [{_key(e["text"]) for e in r["entities"] if e["type"] == "PER"} for r in rows]
 
     started = time.perf_counter()
-    crf = [_tagged(r["sentence"]) for r in rows]
+    crf = [tagged_spans(r["sentence"]) for r in rows]
     crf_ms = (time.perf_counter() - started) * 1000 / len(rows)
     systems: dict[str, tuple[list[set[str]], list[set[str]]]] = {}
 

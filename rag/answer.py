@@ -31,7 +31,6 @@ from rag.answerability import (
     answer_type_first,
     answers_asked_type,
     asks_person,
-    asks_quantity,
     model_refused,
     names_person,
     states_quantity,
@@ -40,7 +39,7 @@ from rag.citations import Citation, citation_for, render
 from rag.confidence import answer_score, answer_signals
 from rag.config import Settings
 from rag.evidence import Evidence, SentenceScores, coverage, estimate_tokens, select_evidence
-from rag.facts import is_comparison
+from rag.facts import asks_figure, is_comparison
 from rag.history import Condensed, Turn, condense
 from rag.language import Language, detect_language
 from rag.llm import LLM, LLMUnavailableError, Message
@@ -334,7 +333,7 @@ class AnswerChain:
         typed fact (a name, a figure) that the top sentence of another article may hold."""
         question = state.condensed.pinned if state.condensed else state.question
         asked = state.asked or state.standalone
-        return is_comparison(question) or asks_person(asked) or asks_quantity(asked)
+        return is_comparison(question) or asks_person(asked) or asks_figure(asked)
 
     def _pick(self, state: _State) -> list[Evidence]:
         question = state.asked or state.standalone

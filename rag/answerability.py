@@ -40,10 +40,6 @@ _DANGLING_MARKER = re.compile(r"\[\d*\s*$")
 _MODEL_REFUSALS = ("khong tim thay", "not found", "khong co thong tin", "no information")
 
 
-def asks_quantity(question: str) -> bool:
-    return asks_figure(question)
-
-
 def asks_person(question: str) -> bool:
     return _ASKS_PERSON.search(fold_accents(" ".join(question.split())).lower()) is not None
 
@@ -147,7 +143,7 @@ def answer_type_first(
         def fits(text: str) -> bool:
             return " ".join(text.split()) not in skip and names_person(question, [text])
 
-    elif asks_quantity(question):
+    elif asks_figure(question):
 
         def fits(text: str) -> bool:
             return states_quantity(question, [text])

@@ -185,7 +185,8 @@ _ACRONYM = re.compile(r"\b[A-ZĐ]{2,}[0-9]*\b")
 
 
 @lru_cache(maxsize=4096)
-def _tagged(text: str) -> tuple[tuple[str, str], ...]:
+def tagged_spans(text: str) -> tuple[tuple[str, str], ...]:
+    """The NER model's raw spans (words joined, B-/I- tags merged), for entities() and its benchmark."""
     from underthesea import ner
 
     spans: list[tuple[str, str]] = []
@@ -205,7 +206,7 @@ def entities(text: str) -> list[Entity]:
     if not text.strip():
         return []
     found: dict[str, EntityKind] = {}
-    for name, kind in _tagged(text):
+    for name, kind in tagged_spans(text):
         name = name.strip(" .,;:")
         if name and kind in ("PER", "LOC", "ORG", "MISC") and any(c.isupper() for c in name):
             found.setdefault(name, kind)  # type: ignore[arg-type]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any, Literal
 
 from langchain_core.callbacks import CallbackManagerForRetrieverRun
@@ -102,6 +103,7 @@ class SearchEngine:
         self._embedder = embedder
         self._restorer: DiacriticRestorer | None = None
         self._cache_dir = settings.models_dir.parent
+        self._prepared = lru_cache(maxsize=256)(self._prepare)
         self._lexical = LexicalIndex(
             store, common_share=self._cfg.bm25_common_share, candidates=self._cfg.bm25_candidates
         )
@@ -113,7 +115,15 @@ class SearchEngine:
         return self._restorer
 
     def prepare(self, query: str) -> tuple[str, Language]:
-        """The query as the retrievers should see it, and its language."""
+        """The query as the retrievers should see it, and its language.
+
+        One answer asks for it three times (search, sentence scores, the answer's checks); the
+        Viterbi restoration is the costly part, so recent queries are kept, per store state
+        (new articles bring new n-grams).
+        """
+        return self._prepared(query, self.store.seq())
+
+    def _prepare(self, query: str, _seq: int) -> tuple[str, Language]:
         language = detect_language(query)
         if language == "vi" and self._cfg.restore_diacritics and not has_diacritics(query):
             query = self.restorer.restore(query)

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from rag.evidence import estimate_tokens, looks_like_injection, select_evidence
+from rag.evidence import estimate_tokens, is_headline, looks_like_injection, select_evidence
 from tests.rag.answer_support import BO_NGOAI_GIAO, QUANG_NINH, QUANG_TRI, hit, hits
 
 FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "injection_article.txt"
@@ -102,3 +102,47 @@ def test_a_bare_byline_is_not_evidence_for_other_questions() -> None:
         "Phương Nghi Quảng Trị thanh tra", [hit("qt.txt", text)], token_budget=1000, max_sentences=20
     )
     assert evidence and all(e.text != "Phương Nghi" for e in evidence)
+
+
+@pytest.mark.parametrize(
+    ("article_text", "question", "needle"),
+    [
+        (  # sports
+            "Tuyển nữ Thái Lan thắng đậm Việt Nam ở SEA Games\n"
+            "Tối 20/8, tuyển nữ Thái Lan thắng tuyển nữ Việt Nam với tỷ số 3-1 trên sân Selayang.",
+            "Tuyển nữ Thái Lan thắng Việt Nam ở SEA Games với tỷ số bao nhiêu?",
+            "3-1",
+        ),
+        (  # business
+            "Giá xăng giảm mạnh từ chiều nay\nTừ 15h chiều nay, giá xăng RON 95 giảm 1.200 đồng mỗi lít.",
+            "Giá xăng giảm bao nhiêu từ chiều nay?",
+            "1.200",
+        ),
+        (  # health
+            "Hơn 100 công nhân nhập viện nghi ngộ độc thực phẩm ở Bình Dương\n"
+            "Theo Sở Y tế Bình Dương, 126 công nhân đã nhập viện sau bữa trưa do ngộ độc thực phẩm.",
+            "Bao nhiêu công nhân nhập viện vì ngộ độc thực phẩm ở Bình Dương?",
+            "126",
+        ),
+    ],
+)
+def test_the_body_sentence_comes_before_the_headline_that_summarises_it(
+    article_text: str, question: str, needle: str
+) -> None:
+    evidence = select_evidence(question, [hit("a.txt", article_text)], token_budget=350, max_sentences=4)
+    assert needle in evidence[0].text
+    assert any(e.start == 0 for e in evidence)  # the headline stays a candidate
+
+
+@pytest.mark.parametrize(
+    ("title", "start", "text", "expected"),
+    [
+        ("Giá xăng giảm mạnh", 0, "Giá xăng giảm mạnh", True),
+        ("Giá xăng giảm mạnh", 0, "Giá xăng  giảm mạnh.", True),
+        ("Giá xăng giảm mạnh", 40, "Giá xăng giảm mạnh", False),  # the same words later in the body
+        ("Giá xăng giảm mạnh", 0, "Giá xăng giảm mạnh từ chiều nay, còn 20.500 đồng/lít.", False),
+        ("", 0, "Giá xăng giảm mạnh", False),
+    ],
+)
+def test_is_headline(title: str, start: int, text: str, expected: bool) -> None:
+    assert is_headline(title, start, text) is expected
