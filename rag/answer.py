@@ -36,6 +36,7 @@ from rag.answerability import (
     states_quantity,
 )
 from rag.citations import Citation, citation_for, render
+from rag.clauses import fact_clause
 from rag.confidence import answer_score, answer_signals
 from rag.config import Settings
 from rag.evidence import Evidence, SentenceScores, coverage, estimate_tokens, select_evidence
@@ -171,6 +172,18 @@ def extractive_pick(
     picked += [e for e in evidence if e.score >= best - EXTRACTIVE_MARGIN]
     chosen = list(dict.fromkeys(picked))[:EXTRACTIVE_SENTENCES]
     return sorted(chosen, key=lambda e: (e.source, e.start))
+
+
+def to_fact_clause(evidence: Evidence, question: str) -> Evidence:
+    """The evidence cut to its clause stating the asked figure (rag/clauses.py), offsets kept exact."""
+    span = fact_clause(evidence.text, question)
+    if span is None:
+        return evidence
+    a, b = span
+    start = evidence.sentence_start if evidence.sentence_start >= 0 else evidence.start
+    return replace(
+        evidence, start=evidence.start + a, end=evidence.start + b, text=evidence.text[a:b], sentence_start=start
+    )
 
 
 def as_quote(text: str) -> str:
@@ -420,6 +433,9 @@ class AnswerChain:
 
     def _extractive(self, state: _State, fallback: str | None = None) -> Answer:
         best = self._pick(state)
+        if fallback is not None:
+            # Standing in for a short answer: of a long report sentence, the clause with the asked figure.
+            best = [to_fact_clause(e, state.asked or state.standalone) for e in best]
         lines = [f"{quote[:-1]} [{i}]{quote[-1]}" for i, e in enumerate(best, start=1) for quote in [as_quote(e.text)]]
         citations = [citation_for(i, e) for i, e in enumerate(best, start=1)]
         text = "\n".join([_EXTRACTIVE_LEAD[state.language], *lines])

@@ -160,6 +160,8 @@ class StoreDB:
 
     def _migrate_totals(self) -> None:
         """Indexes written before the article and embedding totals existed count them once, here."""
+        if self._rows("SELECT 1 FROM meta WHERE key = 'totals'"):
+            return  # the usual case: a read, so opening never waits for a writer
         with self.transaction() as db:
             if db.execute("SELECT 1 FROM meta WHERE key = 'totals'").fetchone():
                 return

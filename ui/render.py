@@ -67,12 +67,19 @@ def answer_message(exchange: Exchange, turn: int) -> str:
         see = " Xem các đoạn gần nhất ở khung Nguồn." if numbers else ""
         return f'<div class="rag-refusal">🔎 {escape_text(exchange.answer)}{see}</div>'
     body = link_markers(exchange.answer, turn, numbers)
-    note = ""
-    if exchange.fallback:
-        note = '<div class="rag-note">Câu trả lời được trích nguyên văn vì không kiểm chứng được bản viết lại.</div>'
-    if exchange.mode == "extractive" and not exchange.fallback:
-        note = '<div class="rag-note">Chế độ trích nguyên văn.</div>'
-    return f'<div class="rag-answer">{body}</div>{note}'
+    return f'<div class="rag-answer">{answer_label(exchange)}{body}</div>'
+
+
+def answer_label(exchange: Exchange) -> str:
+    """A compact label: "trích dẫn" when the words are the article's own, "tóm tắt" when they are
+    the model's verified sentences; the reason for a fallback goes in the tooltip, not the text."""
+    if exchange.mode == "extractive" or exchange.fallback:
+        why = "Bản viết lại không kiểm chứng được nên trích nguyên văn" if exchange.fallback else "Trích nguyên văn"
+        return f'<span class="rag-label rag-label-quote" title="{why} từ bài báo.">trích dẫn</span> '
+    return (
+        '<span class="rag-label rag-label-summary" '
+        'title="Mô hình viết lại; mỗi câu đã được đối chiếu với đoạn trích dẫn.">tóm tắt</span> '
+    )
 
 
 def highlight_in_context(text: str, start: int, end: int, window: int = CONTEXT_CHARS) -> str:
@@ -184,6 +191,10 @@ CSS = """
 .rag-caret { animation: rag-blink 1s step-start infinite; }
 @keyframes rag-blink { 50% { opacity: 0; } }
 .rag-note { color: #6b7280; font-size: 0.85em; margin-top: 4px; }
+.rag-label { display: inline-block; font-size: 0.75em; padding: 0 6px; margin-right: 4px; border-radius: 8px;
+  vertical-align: 1px; }
+.rag-label-quote { background: #fef3c7; color: #92400e; }
+.rag-label-summary { background: #dbeafe; color: #1e40af; }
 .rag-sources-title { font-size: 1.1em; font-weight: 700; margin-bottom: 2px; }
 .rag-source { border: 1px solid #e5e7eb; border-radius: 8px; padding: 8px 10px; margin-top: 8px; }
 .rag-selected { border-color: var(--color-accent); box-shadow: 0 0 0 1px var(--color-accent); }

@@ -360,3 +360,32 @@ def test_a_verified_reply_beside_the_question_falls_back_to_quoting() -> None:
     assert answer.fallback == EXTRACTIVE_UNVERIFIED
     assert "180 văn bản" in answer.answer
     assert any("không nêu điều được hỏi" in note for note in answer.notes)
+
+
+LONG_REPORT = (
+    "Thanh tra tỉnh Bình Định báo cáo công tác năm 2022\n"
+    "Trong năm 2022, Thanh tra tỉnh Bình Định đã tiến hành 46 cuộc thanh tra hành chính và 120 cuộc "
+    "kiểm tra chuyên ngành; qua đó phát hiện sai phạm về quản lý đất đai ở nhiều địa phương; kiến nghị "
+    "xử lý hành chính 35 tập thể và 72 cá nhân; kiến nghị thu hồi 18 tỷ 450 triệu đồng về ngân sách nhà nước."
+)
+
+
+def test_an_unverified_reply_falls_back_to_the_clause_stating_the_asked_figure() -> None:
+    found = hits(("bd.txt", LONG_REPORT))
+    question = "Thanh tra Bình Định kiến nghị thu hồi bao nhiêu tiền trong năm 2022?"
+    llm = FakeLLM([f"{question} [1]"])  # only restates the question: fails verification
+    answer = AnswerChain(Settings(), lambda q: list(found), lambda: llm).invoke(question)
+    assert answer.fallback == EXTRACTIVE_UNVERIFIED
+    assert "18 tỷ 450 triệu đồng" in answer.answer
+    assert "46 cuộc" not in answer.answer and "72 cá nhân" not in answer.answer
+    (citation,) = answer.citations
+    assert LONG_REPORT[citation.start : citation.end] == citation.quote
+    assert citation.quote.startswith("kiến nghị thu hồi")
+
+
+def test_extractive_mode_still_quotes_the_whole_sentence() -> None:
+    found = hits(("bd.txt", LONG_REPORT))
+    answer = AnswerChain(Settings(), lambda q: list(found), None).invoke(
+        "Thanh tra Bình Định kiến nghị thu hồi bao nhiêu tiền trong năm 2022?", mode="extractive"
+    )
+    assert "46 cuộc" in answer.answer and "18 tỷ 450 triệu đồng" in answer.answer

@@ -122,3 +122,21 @@ def test_escape_text_and_notice() -> None:
     notice = render_notice([(True, "Đã nạp «a.txt»"), (False, "<b>lỗi</b>")])
     assert "rag-ok" in notice and "rag-reject" in notice and "&lt;b&gt;lỗi" in notice
     assert render_notice([]) == ""
+
+
+@pytest.mark.parametrize(
+    ("mode", "fallback", "label", "tooltip"),
+    [
+        ("generative", None, "tóm tắt", "đối chiếu"),
+        ("extractive", None, "trích dẫn", "Trích nguyên văn"),
+        ("extractive", "extractive_unverified_answer", "trích dẫn", "không kiểm chứng được"),
+    ],
+)
+def test_a_compact_label_says_whose_words_the_answer_is(
+    mode: str, fallback: str | None, label: str, tooltip: str
+) -> None:
+    out = answer_message(
+        Exchange("q", "Có 1.102 dịch vụ [1].", mode=mode, fallback=fallback, citations=(citation(),)), 0
+    )
+    assert f">{label}</span>" in out and tooltip in out
+    assert "rag-note" not in out  # no sentence of explanation under the answer any more
