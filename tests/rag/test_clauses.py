@@ -23,6 +23,11 @@ MARKET = (
     "ngân hàng bị bán mạnh; chỉ số VN-Index đóng cửa giảm 1,5% xuống 1.180 điểm, thanh khoản đạt "
     "khoảng 15.000 tỷ đồng."
 )
+EARNINGS = (
+    "Theo báo cáo tài chính quý II vừa công bố, công ty đã nộp ngân sách 120 tỷ đồng tiền thuế; "
+    "lợi nhuận trước thuế đạt 450 tỷ đồng, tăng 12% so với cùng kỳ năm trước; doanh thu thuần đạt "
+    "3.200 tỷ đồng nhờ xuất khẩu tăng mạnh."
+)
 HOSPITAL = "Bệnh viện cho biết 126 công nhân đã nhập viện sau bữa trưa."
 
 
@@ -32,6 +37,8 @@ HOSPITAL = "Bệnh viện cho biết 126 công nhân đã nhập viện sau bữ
         (INSPECTION, "Tỉnh đã thu hồi bao nhiêu tiền?", "1 tỷ 266 triệu đồng", "28 cuộc"),
         (MATCH, "Đội bóng ghi bàn ấn định chiến thắng ở phút bao nhiêu?", "phút 78", "Bước sang hiệp hai"),
         (MARKET, "VN-Index giảm bao nhiêu phần trăm?", "giảm 1,5%", "cổ phiếu ngân hàng"),
+        # three clauses state money: the one sharing the question's word pairs ("lợi nhuận trước thuế")
+        (EARNINGS, "Lợi nhuận trước thuế của công ty quý II là bao nhiêu?", "450 tỷ đồng", "120 tỷ"),
     ],
 )
 def test_the_clause_holding_the_asked_fact_is_quoted(sentence: str, question: str, holds: str, lacks: str) -> None:

@@ -98,6 +98,10 @@ def test_chat_sources_upload_delete(page, live_server: LiveServer, tmp_path: Pat
     first_marker = page.locator("#rag-chat .rag-answer").first.locator("a.rag-cite", has_text="[1]")
     expect(first_marker).to_be_visible()
     expect(page.locator("#rag-chat .rag-answer").first).to_contain_text("1.695")
+    # The compact label says whose words these are: the model's (verified) or the article's.
+    expect(page.locator("#rag-chat .rag-answer").first.locator(".rag-label")).to_have_text(
+        re.compile(r"^(tóm tắt|trích dẫn)$")
+    )
 
     # A second (extractive) answer; then the first answer's [1] brings its source back.
     set_mode(page, "extractive")
@@ -105,6 +109,7 @@ def test_chat_sources_upload_delete(page, live_server: LiveServer, tmp_path: Pat
     ask(page, EXTRACTIVE_Q, 1)
     record_figures({"browser_extractive_full_s": round(time.perf_counter() - t1, 2)})
     expect(sources).to_contain_text(EXTRACTIVE_Q)
+    expect(page.locator("#rag-chat .rag-answer").nth(1).locator(".rag-label")).to_have_text("trích dẫn")
 
     # 3. Open the source: the quoted passage is highlighted in its article.
     first_marker.click()
