@@ -163,7 +163,13 @@ def same_unit(asked: str, stated: str) -> bool:
         # "30 bệnh nhân", "42 bị can"), so a count of anything answers "bao nhiêu người".
         return True
     initials = "".join(w[0] for w in words)
-    return words[0] == stated or (len(stated) >= 2 and initials.startswith(stated))
+    # "TTHC" for "thủ tục hành chính"; "CBCCVC" (cán bộ, công chức, viên chức) also counts the
+    # "cán bộ" asked, "HSSV" the "học sinh": the asked noun's two syllables open the abbreviation
+    # (no Vietnamese word opens with two such consonants).
+    abbreviates = len(stated) >= 2 and (
+        initials.startswith(stated) or (len(initials) >= 2 and stated.startswith(initials[:2]))
+    )
+    return words[0] == stated or abbreviates
 
 
 def states_asked_figure(question: str, texts: list[str]) -> bool:

@@ -35,6 +35,10 @@ from rag.evidence import Evidence
         # ... or its abbreviation
         ("Có bao nhiêu thủ tục hành chính được công bố?", "Toàn tỉnh có 1.866 TTHC được công bố.", True),
         ("Chuyển đổi vị trí cho bao nhiêu cán bộ, công chức, viên chức?", "Chuyển đổi vị trí 251 CBCCVC.", True),
+        # an abbreviation naming more than was asked ("cán bộ" within "CB, CC, VC"), across desks
+        ("Chuyển đổi vị trí cho bao nhiêu cán bộ?", "Chuyển đổi vị trí 251 CBCCVC.", True),
+        ("Có bao nhiêu học sinh đạt giải?", "Trường có 45 HSSV đạt giải.", True),
+        ("Có bao nhiêu học sinh đạt giải?", "Trường có 45 GV đạt giải.", False),
         # a time span is not a count, unless the question asks for one
         ("How many inspections in 2018?", "Báo cáo 9 tháng đầu năm 2018 cho thấy.", False),
         ("Bao nhiêu cuộc thanh tra?", "Ngày 18/3, Bộ làm việc.", False),
