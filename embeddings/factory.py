@@ -41,6 +41,18 @@ def build_embedder(settings: Settings) -> Embedder:
         from embeddings.fake import FakeEmbedder
 
         return FakeEmbedder(cfg.dimension)
+    if cfg.mode == "openai":
+        from embeddings.openai_server import OpenAIServerEmbedder
+
+        return OpenAIServerEmbedder(
+            cfg.base_url,
+            cfg.model,
+            cfg.api_key,
+            batch_size=cfg.batch_size,
+            timeout_s=cfg.timeout_s,
+            query_prompt=cfg.query_prompt,
+            document_prompt=cfg.document_prompt,
+        )
     from embeddings.sentence_transformer import SentenceTransformerEmbedder
 
     location = resolve_model_location(cfg.model, settings.models_dir)

@@ -41,8 +41,20 @@ class PathSettings(_Section):
 
 
 class EmbeddingSettings(_Section):
-    mode: Literal["sentence_transformers", "fake"] = Field(
-        default="sentence_transformers", description="Backend; `fake` is a deterministic hash embedder for tests."
+    mode: Literal["sentence_transformers", "openai", "fake"] = Field(
+        default="sentence_transformers",
+        description="Backend: in process; `openai`: an OpenAI-compatible /v1/embeddings server (base_url, "
+        "model = the served name); `fake`: a deterministic hash embedder for tests.",
+    )
+    base_url: str | None = Field(default=None, description="openai mode: e.g. http://gpu-box:8000/v1")
+    api_key: str | None = Field(default=None, description="openai mode: the key, if the server wants one.")
+    timeout_s: float = Field(default=60.0, gt=0, description="openai mode: per request.")
+    query_prompt: str = Field(
+        default="task: search result | query: ",
+        description="openai mode: prepended to queries (servers embed text as sent; EmbeddingGemma's own prompt).",
+    )
+    document_prompt: str = Field(
+        default="title: none | text: ", description="openai mode: prepended to passages (EmbeddingGemma's own)."
     )
     model: str = Field(
         default="embeddinggemma-300m",

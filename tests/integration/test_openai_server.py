@@ -7,13 +7,7 @@ down or too slow gets a clear message and the extractive fallback.
 
 from __future__ import annotations
 
-import os
-import signal
-import socket
-import subprocess
 import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 
 import pytest
@@ -22,62 +16,27 @@ from embeddings.factory import resolve_model_location
 from rag.answer import EXTRACTIVE_NO_LLM, Done, Token
 from rag.config import Settings
 from rag.pipeline import Pipeline
+from tests.integration.servers import free_port, serving
 
 pytestmark = pytest.mark.integration
 
 ALIAS = "qwen-local"
-START_TIMEOUT_S = 180
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def _stop(proc: subprocess.Popen[bytes]) -> None:
-    """SIGTERM to the server's process group, then SIGKILL: nothing is left running."""
-    for sig, wait in ((signal.SIGTERM, 15), (signal.SIGKILL, 15)):
-        if proc.poll() is not None:
-            return
-        os.killpg(proc.pid, sig)
-        try:
-            proc.wait(timeout=wait)
-        except subprocess.TimeoutExpired:
-            continue
 
 
 @pytest.fixture(scope="module")
 def llm_server(real_pipeline: Pipeline, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     settings = real_pipeline.settings
     model = resolve_model_location(settings.llm.model, settings.models_dir)
-    port = _free_port()
+    port = free_port()
     log = tmp_path_factory.mktemp("llm-server") / "server.log"
     command = [
         sys.executable, "-m", "llama_cpp.server", "--model", model, "--model_alias", ALIAS,
         "--host", "127.0.0.1", "--port", str(port), "--n_threads", str(settings.llm.threads or 2),
         "--n_ctx", str(settings.llm.context_tokens),
     ]  # fmt: skip
-    with log.open("wb") as out:
-        proc = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
     base_url = f"http://127.0.0.1:{port}/v1"
-    try:
-        deadline = time.monotonic() + START_TIMEOUT_S
-        while True:
-            if proc.poll() is not None:
-                pytest.fail(f"llama_cpp.server exited ({proc.returncode}): {log.read_text()[-2000:]}")
-            try:
-                with urllib.request.urlopen(f"{base_url}/models", timeout=2) as reply:
-                    if reply.status == 200:
-                        break
-            except OSError:
-                pass
-            if time.monotonic() > deadline:
-                pytest.fail(f"llama_cpp.server did not answer in {START_TIMEOUT_S} s: {log.read_text()[-2000:]}")
-            time.sleep(0.5)
+    with serving(command, f"{base_url}/models", log):
         yield base_url
-    finally:
-        _stop(proc)
 
 
 def _served(real_pipeline: Pipeline, **llm: object) -> Pipeline:
@@ -113,7 +72,7 @@ def test_served_model_trap_is_refused(real_pipeline: Pipeline, llm_server: str) 
 @pytest.mark.parametrize(
     ("llm", "why"),
     [
-        ({"base_url": f"http://127.0.0.1:{_free_port()}/v1", "timeout_s": 5.0}, "down"),
+        ({"base_url": f"http://127.0.0.1:{free_port()}/v1", "timeout_s": 5.0}, "down"),
         ({"timeout_s": 0.05}, "too slow"),
     ],
 )
