@@ -44,6 +44,7 @@ from rag.facts import asks_figure, is_comparison
 from rag.history import Condensed, Turn, condense
 from rag.language import Language, detect_language
 from rag.llm import LLM, LLMUnavailableError, Message
+from rag.llm_gate import LLMGate
 from rag.prompts import render as render_prompt
 from rag.reply_check import finished_part, unanswered_reason, verify_answer
 from rag.retrieval import SearchHit, validate_query
@@ -107,11 +108,19 @@ class Token:
 
 
 @dataclass(frozen=True)
+class Queued:
+    """A generative question waiting for the model: `ahead` requests before it, about `eta_s` s."""
+
+    ahead: int
+    eta_s: float
+
+
+@dataclass(frozen=True)
 class Done:
     answer: Answer
 
 
-Event = Token | Done
+Event = Token | Queued | Done
 
 
 @dataclass
@@ -248,8 +257,11 @@ class AnswerChain:
         llm: Callable[[], LLM] | None = None,
         sentence_scores: Callable[[str, list[SearchHit]], SentenceScores] | None = None,
         restore: Callable[[str], str] | None = None,
+        gate: LLMGate | None = None,
     ) -> None:
         self.settings = settings
+        # Turns at the model, first come first served, shared with every other caller of it.
+        self._gate = gate
         self._search = search
         self._sentence_scores = sentence_scores
         # The question as retrieval reads it (diacritics restored), shown to the model so that
@@ -380,6 +392,20 @@ class AnswerChain:
             state.notes.append(f"LLM không dùng được, chuyển sang trích dẫn: {self._llm_error}")
             yield Done(self._extractive(state, fallback=EXTRACTIVE_NO_LLM))
             return
+        ticket = self._gate.enter() if self._gate else None
+        outcome: list[Answer] = []
+        try:
+            if self._gate is not None and ticket is not None:
+                for wait in self._gate.wait(ticket):
+                    yield Queued(wait.ahead, wait.eta_s)
+            yield from self._write(state, llm, outcome)
+        finally:
+            if self._gate is not None and ticket is not None:
+                self._gate.leave(ticket)  # before the answer goes out: a caller may stop reading at Done
+        yield Done(outcome[0])
+
+    def _write(self, state: _State, llm: LLM, outcome: list[Answer]) -> Iterator[Event]:
+        """Stream the model's tokens; the checked answer (or its fallback) goes into `outcome`."""
         pieces: list[str] = []
         try:
             max_tokens = min(self.settings.llm.max_tokens, self.settings.answer.max_answer_tokens)
@@ -400,10 +426,10 @@ class AnswerChain:
         except LLMUnavailableError as exc:
             self._llm_error = str(exc)
             state.notes.append(f"LLM lỗi, chuyển sang trích dẫn: {exc}")
-            yield Done(self._extractive(state, fallback=EXTRACTIVE_NO_LLM))
+            outcome.append(self._extractive(state, fallback=EXTRACTIVE_NO_LLM))
             return
         # A stream as long as the limit was cut off (llama.cpp and OpenAI servers stream a token a piece).
-        yield Done(self._finish(state, "".join(pieces), truncated=len(pieces) >= max_tokens))
+        outcome.append(self._finish(state, "".join(pieces), truncated=len(pieces) >= max_tokens))
 
     # -- answers
     def _finish(self, state: _State, text: str, truncated: bool = False) -> Answer:

@@ -156,6 +156,12 @@ class LLMSettings(_Section):
     threads: int = Field(default=2, ge=1)
     context_tokens: int = Field(default=4096, ge=512)
     max_tokens: int = Field(default=256, ge=16, description="Longest answer generated.")
+    max_concurrent: int = Field(
+        default=4,
+        ge=1,
+        description="openai mode: answers generated at once on the server (an in-process model writes one); "
+        "the rest wait in line, first come first served.",
+    )
     temperature: float = Field(default=0.0, ge=0)
     base_url: str | None = Field(default=None, description="openai mode: e.g. http://localhost:8000/v1")
     api_key: str | None = Field(default=None, description="openai mode: the key, if the server wants one.")
@@ -211,7 +217,12 @@ class UISettings(_Section):
     feedback_file: Path = Field(
         default=Path("data/feedback/feedback.jsonl"), description="👍/👎 and comments, one JSON object a line."
     )
-    concurrency: int = Field(default=4, ge=1, description="Questions answered at once (the LLM still runs one).")
+    concurrency: int = Field(
+        default=16,
+        ge=1,
+        description="Questions handled at once. Generative ones then wait their turn at the model in a "
+        "first-come line (llm.max_concurrent on a server, one in process), so extractive ones never wait behind it.",
+    )
     background_embedding: bool = Field(
         default=True, description="Embed articles still waiting for vectors while the page is up."
     )

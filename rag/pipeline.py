@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 from embeddings.base import Embedder, Vectors
 from rag.config import Settings
 from rag.ingest import EmbedScope, IngestReport, ProgressFn, embed_pending, expected_manifest, ingest, remove
+from rag.llm_gate import LLMGate
 from rag.records import ArticleRecord, Counts
 from rag.retrieval import HybridRetriever, Mode, SearchEngine, SearchHit, validate_query
 from rag.store import DocStore
@@ -64,6 +65,8 @@ class Pipeline:
         self._llm = llm
         self._answer_chain: AnswerChain | None = None
         self._queries: _QueryCache | None = None
+        # An in-process model writes one answer at a time; a server takes `max_concurrent`.
+        self.llm_gate = LLMGate(settings.llm.max_concurrent if settings.llm.mode == "openai" else 1)
 
     @property
     def embedder(self) -> Embedder:
@@ -183,6 +186,7 @@ class Pipeline:
                 lambda: self.llm,
                 self._sentence_scores,
                 lambda q: self.engine.prepare(q)[0],
+                gate=self.llm_gate,
             )
         return self._answer_chain
 

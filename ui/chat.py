@@ -1,4 +1,4 @@
-"""Chat events to chat messages: plain functions over `Token` / `Done` events, no Gradio.
+"""Chat events to chat messages: plain functions over `Token` / `Queued` / `Done` events, no Gradio.
 
 A conversation is a list of `Exchange`s (question + verified answer). The chat bubbles,
 the history handed to the pipeline and the feedback records are all derived from it,
@@ -14,7 +14,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from rag.answer import Answer, Done, Event, Token
+from rag.answer import Answer, Done, Event, Queued, Token
 from rag.errors import RagError
 from rag.history import Turn
 
@@ -119,7 +119,7 @@ def stream_views(
     A `RagError` (empty or too long question, missing index...) becomes an error bubble, and so
     does an unexpected exception (logged with its traceback).
     """
-    from ui.render import escape_text, streaming_message, waiting_message
+    from ui.render import escape_text, queued_message, streaming_message, waiting_message
 
     before = messages_from_exchanges(exchanges)
     asked = {"role": "user", "content": escape_text(question)}
@@ -131,6 +131,9 @@ def stream_views(
             if isinstance(event, Token):
                 written += event.text
                 bubble = {"role": "assistant", "content": streaming_message(written)}
+                yield ChatView([*before, asked, bubble], list(exchanges))
+            elif isinstance(event, Queued):
+                bubble = {"role": "assistant", "content": queued_message(event.ahead, event.eta_s)}
                 yield ChatView([*before, asked, bubble], list(exchanges))
             elif isinstance(event, Done):
                 final = Exchange.from_answer(event.answer)

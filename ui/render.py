@@ -53,6 +53,15 @@ def waiting_message(mode: str) -> str:
     return f'<div class="rag-waiting">⏳ Đang tìm trong các bài báo… ({hint})</div>'
 
 
+def queued_message(ahead: int, eta_s: float) -> str:
+    """Where a generative question stands in the line for the model, and about how long it waits."""
+    wait = f", khoảng {max(1, round(eta_s))} giây nữa" if eta_s > 0 else ""
+    return (
+        f'<div class="rag-waiting rag-queued">⏳ Đang chờ lượt mô hình: {ahead} câu hỏi phía trước{wait}. '
+        "Chế độ trích nguyên văn trả lời ngay, không phải chờ.</div>"
+    )
+
+
 def streaming_message(text: str) -> str:
     """What the model has written so far; markers become links only once verified."""
     return f'<div class="rag-streaming">{escape_text(text)}<span class="rag-caret">▌</span></div>'

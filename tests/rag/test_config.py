@@ -124,7 +124,7 @@ def test_explicit_path_beats_rag_config(tmp_path: Path) -> None:
         pytest.param("[retrieval]\nk = 0\n", {}, "retrieval.k", id="below-minimum"),
         pytest.param("[retrieval]\nk = 101\n", {}, "retrieval.k", id="above-maximum"),
         pytest.param('[retrieval]\nmode = "magic"\n', {}, "retrieval.mode", id="not-a-choice"),
-        pytest.param('[embedding]\nmode = "openai"\n', {}, "embedding.mode", id="not-a-backend"),
+        pytest.param('[embedding]\nmode = "cohere"\n', {}, "embedding.mode", id="not-a-backend"),
         pytest.param("[chunking]\nsize = 50\n", {}, "chunking.size", id="chunk-too-small"),
         pytest.param("[retrieval]\nkk = 5\n", {}, "kk", id="unknown-key"),
         pytest.param("[retreival]\nk = 5\n", {}, "retreival", id="unknown-section"),

@@ -140,3 +140,11 @@ def test_a_compact_label_says_whose_words_the_answer_is(
     )
     assert f">{label}</span>" in out and tooltip in out
     assert "rag-note" not in out  # no sentence of explanation under the answer any more
+
+
+def test_a_queued_question_shows_its_place_and_wait() -> None:
+    from ui.render import queued_message
+
+    out = queued_message(2, 24.4)
+    assert "2 câu hỏi phía trước" in out and "khoảng 24 giây" in out and "trích nguyên văn" in out
+    assert "giây" not in queued_message(0, 0.0)
