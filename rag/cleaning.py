@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from rag.sentences import split_sentences
-from rag.text import fold_accents, normalize
+from rag.text import normalize
 
 # Whole lines that are site navigation or widgets, never article content.
 _CHROME_LINE = re.compile(
@@ -91,19 +91,8 @@ def _join_hard_wraps(lines: list[str]) -> list[str]:
     return out
 
 
-# Words that open a framing phrase before the subject ("Tại Công văn số 3628 ngày 12/8, Chủ tịch
-# UBND tỉnh chỉ đạo…", "Sáng 5/6, TAND tỉnh mở phiên tòa…"): prepositions and times of day (folded).
-_OPENERS = frozenset("tai theo trong ngay sang trua chieu toi dem sau truoc qua voi de khi tu hom cung".split())
-# A derived title is cut at a semicolon or colon when one falls in this last share of the window.
-_CLAUSE_TAIL = 0.4
-
-
-def derive_title(text: str, max_chars: int = 90) -> str:
-    """A headline-length title from the lead, for articles that come without one.
-
-    Its first sentence, whole when short; otherwise without an opening framing phrase, cut at a
-    clause end (or a word) and marked "…", so it reads as a headline rather than a sentence cut off.
-    """
+def derive_title(text: str, max_chars: int = 100) -> str:
+    """A title from the lead: its first sentence, cut at a word boundary."""
     spans = split_sentences(text)
     if not spans:
         return ""
@@ -111,16 +100,7 @@ def derive_title(text: str, max_chars: int = 90) -> str:
     first = text[spans[0].start : spans[0].end].rstrip("./").rstrip()
     if len(first) <= max_chars:
         return first
-    head, sep, rest = first.partition(", ")
-    if sep and fold_accents(head.split()[0]).lower() in _OPENERS and len(head.split()) <= 12 and len(rest) > 20:
-        first = rest[0].upper() + rest[1:]
-        if len(first) <= max_chars:
-            return first
-    window = first[: max_chars + 1]
-    # Not at commas: they also join paired words ("phòng, chống tham nhũng").
-    ends = [m.start() for m in re.finditer(r"[;:]\s", window) if m.start() >= max_chars * (1 - _CLAUSE_TAIL)]
-    cut = window[: ends[-1]] if ends else window.rsplit(" ", 1)[0]
-    return cut.rstrip(" ,;:-–") + "…"
+    return first[:max_chars].rsplit(" ", 1)[0] + "…"
 
 
 def clean_article(raw: str, heading: str | None = None) -> CleanArticle:
