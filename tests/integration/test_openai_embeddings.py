@@ -18,7 +18,7 @@ from embeddings.openai_server import EmbeddingServerError, OpenAIServerEmbedder
 from rag.config import EmbeddingSettings
 from rag.pipeline import Pipeline
 from tests.conftest import ARTICLES
-from tests.integration.servers import free_port, serving
+from tests.servers import free_port, serving
 
 pytestmark = pytest.mark.integration
 

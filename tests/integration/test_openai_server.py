@@ -16,7 +16,7 @@ from embeddings.factory import resolve_model_location
 from rag.answer import EXTRACTIVE_NO_LLM, Done, Token
 from rag.config import Settings
 from rag.pipeline import Pipeline
-from tests.integration.servers import free_port, serving
+from tests.servers import free_port, serving
 
 pytestmark = pytest.mark.integration
 

@@ -5,11 +5,9 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import time
-import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import ARTICLES, ROOT
+from tests.servers import free_port, wait_http
 
 ARTIFACTS = ROOT / "artifacts"
 STARTUP_TIMEOUT_S = 900  # a missing index is built at start: minutes on two cores
@@ -28,26 +27,6 @@ class LiveServer:
     data: Path
     log: Path
     figures: dict[str, object]
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def _wait_http(url: str, proc: subprocess.Popen[bytes], log: Path, deadline: float) -> None:
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"rag serve exited with {proc.returncode}:\n{log.read_text(errors='replace')}")
-        try:
-            with urllib.request.urlopen(url, timeout=5) as response:
-                if response.status == 200:
-                    return
-        except OSError:
-            pass
-        time.sleep(0.2)  # polling interval while the server binds its port
-    raise TimeoutError(f"rag serve did not answer at {url}:\n{log.read_text(errors='replace')}")
 
 
 def _usable_index(path: Path) -> bool:
@@ -87,7 +66,7 @@ def live_server(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPat
     prebuilt = next((p for p in (ROOT / "data" / "index", cached) if p is not None and _usable_index(p)), None)
     if prebuilt is not None:
         shutil.copytree(prebuilt, data / "index", ignore=shutil.ignore_patterns(".lock"), dirs_exist_ok=True)
-    port = _free_port()
+    port = free_port()
     # The server sees the real settings, whatever another test left in RAG_* variables.
     env = {
         **{k: v for k, v in os.environ.items() if not k.startswith("RAG_")},
@@ -106,7 +85,7 @@ def live_server(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPat
             [sys.executable, "-m", "rag", "serve", "--port", str(port)], cwd=ROOT, env=env, stdout=out, stderr=out
         )
     try:
-        _wait_http(url, proc, log, started + STARTUP_TIMEOUT_S)
+        wait_http(url, proc, log, started + STARTUP_TIMEOUT_S)
         page_up = time.monotonic() - started
         from gradio_client import Client
 

@@ -13,8 +13,6 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
-import pytest
-
 
 def free_port() -> int:
     with socket.socket() as s:
@@ -33,25 +31,28 @@ def stop(proc: subprocess.Popen[bytes]) -> None:
             continue
 
 
+def wait_http(url: str, proc: subprocess.Popen[bytes], log: Path, deadline: float) -> None:
+    """Return once `url` answers 200; raise with the server's log if it exits or `deadline` passes."""
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"{proc.args!r} exited with {proc.returncode}:\n{log.read_text(errors='replace')}")
+        try:
+            with urllib.request.urlopen(url, timeout=5) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            pass
+        time.sleep(0.2)  # polling interval while the server binds its port
+    raise TimeoutError(f"{proc.args!r} did not answer at {url}:\n{log.read_text(errors='replace')}")
+
+
 @contextmanager
 def serving(command: Sequence[str], ready_url: str, log: Path, timeout_s: float = 180) -> Iterator[None]:
-    """Run `command` until `ready_url` answers 200; fail the test with the log's tail otherwise."""
+    """Run `command` until `ready_url` answers 200, and stop it afterwards whatever happens."""
     with log.open("wb") as out:
         proc = subprocess.Popen(list(command), stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
     try:
-        deadline = time.monotonic() + timeout_s
-        while True:
-            if proc.poll() is not None:
-                pytest.fail(f"{command[:3]} exited ({proc.returncode}): {log.read_text()[-2000:]}")
-            try:
-                with urllib.request.urlopen(ready_url, timeout=2) as reply:
-                    if reply.status == 200:
-                        break
-            except OSError:
-                pass
-            if time.monotonic() > deadline:
-                pytest.fail(f"{command[:3]} did not answer in {timeout_s} s: {log.read_text()[-2000:]}")
-            time.sleep(0.5)
+        wait_http(ready_url, proc, log, time.monotonic() + timeout_s)
         yield
     finally:
         stop(proc)
