@@ -9,7 +9,7 @@ import socket
 import subprocess
 import time
 import urllib.request
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -56,3 +56,12 @@ def serving(command: Sequence[str], ready_url: str, log: Path, timeout_s: float 
         yield
     finally:
         stop(proc)
+
+
+@contextmanager
+def openai_server(command: Callable[[int], Sequence[str]], log: Path) -> Iterator[str]:
+    """An OpenAI-compatible server started as `command(port)` on a free loopback port; yields its /v1 URL."""
+    port = free_port()
+    base_url = f"http://127.0.0.1:{port}/v1"
+    with serving(command(port), f"{base_url}/models", log):
+        yield base_url

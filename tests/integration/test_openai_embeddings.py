@@ -18,7 +18,7 @@ from embeddings.openai_server import EmbeddingServerError, OpenAIServerEmbedder
 from rag.config import EmbeddingSettings
 from rag.pipeline import Pipeline
 from tests.conftest import ARTICLES
-from tests.servers import free_port, serving
+from tests.servers import free_port, openai_server
 
 pytestmark = pytest.mark.integration
 
@@ -35,12 +35,11 @@ PASSAGES = [
 def embedding_server(real_pipeline: Pipeline, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     settings = real_pipeline.settings
     model_dir = resolve_model_location(settings.embedding.model, settings.models_dir)
-    port = free_port()
     log = tmp_path_factory.mktemp("embedding-server") / "server.log"
-    command = [sys.executable, "-m", "tests.integration.embedding_server", model_dir, str(port)]
-    base_url = f"http://127.0.0.1:{port}/v1"
-    with serving(command, f"{base_url}/models", log):
-        yield base_url
+    with openai_server(
+        lambda port: [sys.executable, "-m", "tests.integration.embedding_server", model_dir, str(port)], log
+    ) as url:
+        yield url
 
 
 def _served(base_url: str) -> OpenAIServerEmbedder:

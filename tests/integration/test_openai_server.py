@@ -16,7 +16,7 @@ from embeddings.factory import resolve_model_location
 from rag.answer import EXTRACTIVE_NO_LLM, Done, Token
 from rag.config import Settings
 from rag.pipeline import Pipeline
-from tests.servers import free_port, serving
+from tests.servers import free_port, openai_server
 
 pytestmark = pytest.mark.integration
 
@@ -27,16 +27,17 @@ ALIAS = "qwen-local"
 def llm_server(real_pipeline: Pipeline, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     settings = real_pipeline.settings
     model = resolve_model_location(settings.llm.model, settings.models_dir)
-    port = free_port()
     log = tmp_path_factory.mktemp("llm-server") / "server.log"
-    command = [
-        sys.executable, "-m", "llama_cpp.server", "--model", model, "--model_alias", ALIAS,
-        "--host", "127.0.0.1", "--port", str(port), "--n_threads", str(settings.llm.threads or 2),
-        "--n_ctx", str(settings.llm.context_tokens),
-    ]  # fmt: skip
-    base_url = f"http://127.0.0.1:{port}/v1"
-    with serving(command, f"{base_url}/models", log):
-        yield base_url
+
+    def command(port: int) -> list[str]:
+        return [
+            sys.executable, "-m", "llama_cpp.server", "--model", model, "--model_alias", ALIAS,
+            "--host", "127.0.0.1", "--port", str(port), "--n_threads", str(settings.llm.threads),
+            "--n_ctx", str(settings.llm.context_tokens),
+        ]  # fmt: skip
+
+    with openai_server(command, log) as url:
+        yield url
 
 
 def _served(real_pipeline: Pipeline, **llm: object) -> Pipeline:
