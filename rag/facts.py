@@ -51,14 +51,19 @@ _ORDINAL_BEFORE = re.compile(r"\b(?:thu|hang|top|no\.?)\s*$")
 _ORDINAL_AFTER = re.compile(r"(?:st|nd|rd|th)\b")
 # "/lít", "một lít", "mỗi kg": the unit a rate is per.
 _PER_UNIT = re.compile(r"\s*(?:/\s*|\s(?:mot|moi|per|a|an)\s+)([a-z]+)")
-_WORD_AFTER = re.compile(r"\s*(?:(?:ty|trieu|nghin|ngan)\s+)?(?:dong\s*)?([a-z]+)")
+# Two words: Vietnamese counts put a classifier or a measure before the noun ("1.800 tấn dầu",
+# "3 chiếc xe"), and many nouns are two syllables ("13 du khách").
+_WORD_AFTER = re.compile(r"\s*(?:(?:ty|trieu|nghin|ngan)\s+)?(?:dong\s*)?([a-z]+(?: [a-z]+)?)")
+# "3.000-6.000 đồng", "từ 5 đến 7 triệu": the first number of a range is what the second is.
+_RANGE_AFTER = re.compile(r"\s*(?:[-–]|den|toi|to)\s*\d")
 
 
 def figures(text: str) -> list[Figure]:
     """Every number of a text with its kind and unit, in order."""
     folded = normalise_numerals(text)
     scores = {m.start(1) for m in _SCORE.finditer(folded)} | {m.start(2) for m in _SCORE.finditer(folded)}
-    found = []
+    found: list[Figure] = []
+    ranges = []
     for m in _NUMBER.finditer(folded):
         before, after = folded[max(0, m.start() - 16) : m.start()], folded[m.end() : m.end() + 40]
         raw = m.group(0)
@@ -79,7 +84,12 @@ def figures(text: str) -> list[Figure]:
             kind = "count"
         per = _PER_UNIT.match(after[_money_end(after) :]) if kind == "money" else None
         word = per or _WORD_AFTER.match(after)
+        if kind == "count" and _RANGE_AFTER.match(after):
+            ranges.append(len(found))
         found.append(Figure(canonical_number(raw), kind, word.group(1) if word else ""))
+    for i in ranges:
+        if i + 1 < len(found):
+            found[i] = Figure(found[i].value, found[i + 1].kind, found[i + 1].unit)
     return found
 
 
@@ -92,7 +102,9 @@ def _money_end(after: str) -> int:
 _ASKS_PERCENT = re.compile(r"phan tram|bao nhieu phan\b|\bty le\b|%|\bpercent|\bwhat share\b|\bproportion\b")
 _ASKS_MONEY = re.compile(
     r"bao nhieu tien|\bso tien\b|\bgia\b.*\bbao nhieu\b|\bbao nhieu\b.*\b(?:dong|usd|ty|trieu)\b|\bngan sach\b"
-    r"|\bkinh phi\b|\bdoanh thu\b|\bloi nhuan\b|\bbudget\b|\bmoney\b|\bhow much\b|\bprice\b|\bcost\b"
+    r"|\bkinh phi\b|\bdoanh thu\b|\bloi nhuan\b|\bbudget\b|\bmoney\b|\bprice\b|\bcost\b"
+    # "how much is/did/…" asks money; "how much power/oil" asks a quantity of that noun.
+    r"|\bhow much(?= (?:is|was|are|were|does|did|do|will|would|has|have|had|can|could)\b|\W*$)"
     r"|\bbao nhieu\s+(?:mot|moi)\s+[a-z]+"
 )
 _ASKS_SCORE = re.compile(
@@ -101,10 +113,16 @@ _ASKS_SCORE = re.compile(
 _ASKS_ORDINAL = re.compile(
     r"\bthu bao nhieu\b|\bhang bao nhieu\b|\bvi tri (?:thu )?bao nhieu\b|\bwhat rank|\bwhich place\b"
 )
+# The same read with marks: folded, "thứ"/"hạng" (a rank) collide with "thu" (to collect:
+# "doanh thu bao nhiêu") and "hàng" ("ngân hàng bao nhiêu tiền").
+_ASKS_ORDINAL_MARKED = re.compile(r"\b(?:thứ|hạng) bao nhiêu\b|\bvị trí (?:thứ )?bao nhiêu\b")
 _ASKS_QUARTER = re.compile(r"\bquy (?:bao nhieu|nao)\b|\bwhich quarter\b")
 _COUNTED = re.compile(r"\b(?:bao nhieu|how many)\s+([a-z]+(?:,?\s+[a-z]+){0,5})")
 # Words after "bao nhiêu" that are not the thing counted ("là bao nhiêu", "bao nhiêu trong số").
-_NOT_COUNTED = frozenset("la trong so duoc da va thi nua roi of the did do were was".split())
+# Prepositions too: "trả bao nhiêu cho mỗi cổ phiếu" counts nothing, it asks an amount.
+_NOT_COUNTED = frozenset(
+    "la trong so duoc da va thi nua roi cho tu den voi tai o ve khi of the did do were was".split()
+)
 _ASKS_QUANTITY = re.compile(r"\bbao nhieu\b|\bhow (many|much)\b|\bwhat (share|percentage|proportion)\b")
 
 
@@ -122,10 +140,17 @@ _ASKS_TIME = re.compile(
 )
 
 
+def _asks_ordinal(question: str, folded: str) -> bool:
+    if question.isascii():  # no marks to read (restoring them failed): the folded form decides
+        return _ASKS_ORDINAL.search(folded) is not None
+    marked = " ".join(re.sub(r"\bmấy\b", "bao nhiêu", question.lower()).split())
+    return _ASKS_ORDINAL_MARKED.search(marked) is not None or _ASKS_ORDINAL.search(marked) is not None
+
+
 def asks_figure(question: str) -> bool:
     folded = _asked(question)
-    patterns = (_ASKS_QUANTITY, _ASKS_SCORE, _ASKS_ORDINAL, _ASKS_QUARTER, _ASKS_PERCENT, _ASKS_MONEY, _ASKS_TIME)
-    return any(p.search(folded) for p in patterns)
+    patterns = (_ASKS_QUANTITY, _ASKS_SCORE, _ASKS_QUARTER, _ASKS_PERCENT, _ASKS_MONEY, _ASKS_TIME)
+    return any(p.search(folded) for p in patterns) or _asks_ordinal(question, folded)
 
 
 def asked_figure(question: str) -> tuple[FigureKind, str]:
@@ -133,7 +158,7 @@ def asked_figure(question: str) -> tuple[FigureKind, str]:
     folded = _asked(question)
     if _ASKS_SCORE.search(folded):
         return "score", ""
-    if _ASKS_ORDINAL.search(folded):
+    if _asks_ordinal(question, folded):
         return "ordinal", ""
     if _ASKS_QUARTER.search(folded):
         return "quarter", ""
@@ -156,7 +181,8 @@ def same_unit(asked: str, stated: str) -> bool:
     Same first word, or an abbreviation of the phrase: "TTHC" for "thủ tục hành chính".
     """
     words = re.findall(r"[a-z]+", asked)
-    if not words or not stated:
+    said = stated.split()
+    if not words or not said:
         return False
     if words[0] == "nguoi":
         # "người" is the generic word for people; news counts them by role ("1.695 trường hợp",
@@ -166,10 +192,14 @@ def same_unit(asked: str, stated: str) -> bool:
     # "TTHC" for "thủ tục hành chính"; "CBCCVC" (cán bộ, công chức, viên chức) also counts the
     # "cán bộ" asked, "HSSV" the "học sinh": the asked noun's two syllables open the abbreviation
     # (no Vietnamese word opens with two such consonants).
-    abbreviates = len(stated) >= 2 and (
-        initials.startswith(stated) or (len(initials) >= 2 and stated.startswith(initials[:2]))
+    head = said[0]
+    abbreviates = len(head) >= 2 and (
+        initials.startswith(head) or (len(initials) >= 2 and head.startswith(initials[:2]))
     )
-    return words[0] == stated or abbreviates
+    # Each noun the question lists ("bao nhiêu y bác sĩ và người dân"), also after a classifier
+    # or a measure ("1.800 tấn dầu" counts the "dầu" asked, "13 du khách" the "khách").
+    heads = [m.group(1) for m in re.finditer(r"(?:^|,|\bva\b|\band\b)\s*([a-z]+)", asked)]
+    return any(noun in said for noun in heads) or abbreviates
 
 
 def states_asked_figure(question: str, texts: list[str]) -> bool:
@@ -178,8 +208,9 @@ def states_asked_figure(question: str, texts: list[str]) -> bool:
     asked = {f.value for f in figures(question)}
     new = [f for text in texts for f in figures(text) if f.value not in asked or f.kind == "score"]
     if kind == "count":
-        counts = [f for f in new if f.kind == "count"]
-        return any(same_unit(unit, f.unit) for f in counts) if unit else bool(counts)
+        if not unit:  # a bare "bao nhiêu" ("bị phạt bao nhiêu?") asks an amount of any kind
+            return any(f.kind in ("count", "money", "percent") for f in new)
+        return any(same_unit(unit, f.unit) for f in new if f.kind == "count")
     if kind == "time":
         return any(f.kind == "time" for f in new)
     return any(f.kind == kind for f in new)

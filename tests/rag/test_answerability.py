@@ -53,6 +53,18 @@ from rag.evidence import Evidence
         ("How many agencies and units did Quảng Trị check?", "There were 180 documents issued.", True),
         ("How many anti-corruption inspections were held?", "Báo cáo 9 tháng cho thấy 13 cuộc kiểm tra.", True),
         ("How many cases did the ministry verify?", "Đã xác minh 26 trường hợp.", True),
+        # the noun after a measure or a classifier, a two-syllable noun, a noun the question lists
+        ("Tàu chở bao nhiêu dầu?", "Tàu chở hơn 1.800 tấn dầu.", True),
+        ("Có bao nhiêu khách nhập viện?", "Vụ ngộ độc khiến 13 du khách nhập viện.", True),
+        ("Bao nhiêu y bác sĩ và người dân phơi nhiễm?", "Có 17 y, bác sĩ và 7 người dân phơi nhiễm.", True),
+        ("Tàu chở bao nhiêu dầu?", "Tàu có 20 thuyền viên.", False),
+        # a bare amount: money answers "bị phạt bao nhiêu", a range's first number is money too
+        ("Công ty bị phạt bao nhiêu?", "Công ty bị phạt 7 triệu đồng.", True),
+        ("Công ty bị phạt bao nhiêu?", "Ngày 20/6, công ty bị xử phạt.", False),
+        ("Dầu diesel đề xuất mức thuế bao nhiêu?", "Mức thuế dự kiến là 3.000-6.000 đồng/lít.", True),
+        ("Siêu thị năm 2016 doanh thu bao nhiêu?", "Năm 2016, doanh thu đạt 5.137 tỷ đồng.", True),
+        ("Siêu thị năm 2016 doanh thu bao nhiêu?", "Siêu thị khai trương năm 2008.", False),
+        ("How much power does the engine produce?", "Động cơ có công suất 38 mã lực.", True),
         ("Thanh tra Bộ đã làm xong bao nhiêu phần kế hoạch?", "Thanh tra Bộ hoàn thành 75% kế hoạch.", True),
         ("What share of the plan was completed?", "Đã thu hồi 898,9 triệu đồng.", False),
         # other desks: a price per unit, a score, a rank, a quarter written in Roman numerals

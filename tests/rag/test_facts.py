@@ -17,14 +17,20 @@ from rag.text import numbers_in
         ("Giá vàng tăng 3,5%.", Figure("3.5", "percent", "")),
         # sports: a score and a rank
         ("Hà Nội thắng Hải Phòng 3-1.", Figure("3", "score", "")),
-        ("Việt Nam đứng thứ 2 bảng B.", Figure("2", "ordinal", "bang")),
+        ("Việt Nam đứng thứ 2 bảng B.", Figure("2", "ordinal", "bang b")),
         # law, health, education: counts with what they count
-        ("Tòa tuyên phạt bị cáo 12 năm tù.", Figure("12", "time", "nam")),
-        ("Bệnh viện tiếp nhận 30 bệnh nhân.", Figure("30", "count", "benh")),
-        ("Hà Nội tuyển 1.695 học sinh lớp 1.", Figure("1695", "count", "hoc")),
+        ("Tòa tuyên phạt bị cáo 12 năm tù.", Figure("12", "time", "nam tu")),
+        ("Bệnh viện tiếp nhận 30 bệnh nhân.", Figure("30", "count", "benh nhan")),
+        ("Hà Nội tuyển 1.695 học sinh lớp 1.", Figure("1695", "count", "hoc sinh")),
         # a quarter in Roman numerals is the same quarter in digits
         ("Lợi nhuận quý III/2024 tăng.", Figure("3", "quarter", "")),
         ("Lợi nhuận quý 3/2024 tăng.", Figure("3", "quarter", "")),
+        # a measure or classifier before the noun counted
+        ("Tàu chở hơn 1.800 tấn dầu.", Figure("1800", "count", "tan dau")),
+        ("Cảnh sát thu giữ 3 chiếc xe máy.", Figure("3", "count", "chiec xe")),
+        # the first number of a range is what the second is
+        ("Thuế dự kiến 3.000-6.000 đồng/lít.", Figure("3000", "money", "lit")),
+        ("Lương từ 5 đến 7 triệu đồng.", Figure("5", "money", "dong")),
     ],
 )
 def test_figures(text: str, expected: Figure) -> None:
@@ -42,6 +48,16 @@ def test_figures(text: str, expected: Figure) -> None:
         ("Bệnh viện tiếp nhận bao nhiêu bệnh nhân?", "count", "benh nhan"),
         ("How many patients were admitted?", "count", ""),
         ("Hợp đồng kéo dài bao nhiêu năm?", "time", "nam"),
+        # folded, "thứ"/"hạng" would collide with "doanh thu" and "ngân hàng"
+        ("Năm 2016 siêu thị doanh thu bao nhiêu?", "money", ""),
+        ("Ông vay ngân hàng bao nhiêu tiền?", "money", ""),
+        ("Đội tuyển đứng hạng mấy thế giới?", "ordinal", ""),
+        ("Cục thuế thu bao nhiêu từ đấu giá đất?", "count", ""),
+        # a bare amount, and English "how much" with a noun
+        ("Công ty bị phạt bao nhiêu?", "count", ""),
+        ("Nhà đầu tư trả bao nhiêu cho mỗi cổ phiếu?", "count", ""),
+        ("How much power does the engine produce?", "count", ""),
+        ("How much did the painting sell for?", "money", ""),
     ],
 )
 def test_asked_figure(question: str, kind: str, unit: str) -> None:
