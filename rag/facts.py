@@ -17,7 +17,7 @@ from typing import Literal
 
 from rag.text import canonical_number, normalise_numerals, years_in
 
-FigureKind = Literal["money", "percent", "time", "quarter", "ordinal", "score", "count"]
+FigureKind = Literal["money", "percent", "time", "duration", "quarter", "ordinal", "score", "count"]
 EntityKind = Literal["PER", "LOC", "ORG", "MISC", "ACRONYM"]
 
 
@@ -42,10 +42,13 @@ _MONEY_AFTER = re.compile(
     r"(?:[\d.,]+\s+(?:trieu|nghin|ngan)\s+)?(?:dong|vnd|usd|euro|yen|nhan dan te|do la|dollars?|\$)"
 )
 _MONEY_BEFORE = re.compile(r"(?:\$|usd|vnd)\s*$")
-_TIME_BEFORE = re.compile(r"(?:\bnam|\bngay|\bthang|\btuan|/)\s*$")
+# A slash between two numbers ("12/8", "1/2017"); "7 vụ/42 bị can" and "3628/UBND" are no dates.
+_TIME_BEFORE = re.compile(r"(?:\bnam|\bngay|\bthang|\btuan|\d\s*/)\s*$")
 _TIME_AFTER = re.compile(
-    r"\s*(?:/|thang\b|nam\b|ngay\b|tuan\b|gio\b|phut\b|giay\b|months?\b|years?\b|days?\b|weeks?\b|hours?\b|minutes?\b)"
+    r"\s*(?:/\s*\d|thang\b|nam\b|ngay\b|tuan\b|gio\b|phut\b|giay\b|months?\b|years?\b|days?\b|weeks?\b|hours?\b|minutes?\b)"
 )
+# Two numbers around a slash that cannot be a day/month or a month/year.
+_FRACTION = re.compile(r"(?<![\d.,])(?:\d{3,}|\d{1,3}(?:[.,]\d{3})+)\s*/\s*\d|\d\s*/\s*\d{1,3}(?:[.,]\d{3})+(?![\d.,])")
 _QUARTER_BEFORE = re.compile(r"\b(?:quy|quarter|q)\s*$")
 _ORDINAL_BEFORE = re.compile(r"\b(?:thu|hang|top|no\.?)\s*$")
 _ORDINAL_AFTER = re.compile(r"(?:st|nd|rd|th)\b")
@@ -54,7 +57,8 @@ _PER_UNIT = re.compile(r"\s*(?:/\s*|\s(?:mot|moi|per|a|an)\s+)([a-z]+)")
 # Two words: Vietnamese counts put a classifier or a measure before the noun ("1.800 tấn dầu",
 # "3 chiếc xe"), and many nouns are two syllables ("13 du khách").
 _WORD_AFTER = re.compile(r"\s*(?:(?:ty|trieu|nghin|ngan)\s+)?(?:dong\s*)?([a-z]+(?: [a-z]+)?)")
-# "3.000-6.000 đồng", "từ 5 đến 7 triệu": the first number of a range is what the second is.
+# "3.000-6.000 đồng", "từ 5 đến 7 triệu", "6.385/10.418 bài thi": the first number of a range
+# (or of a share) is what the second is.
 _RANGE_AFTER = re.compile(r"\s*(?:[-–]|den|toi|to)\s*\d")
 
 
@@ -78,13 +82,18 @@ def figures(text: str) -> list[Figure]:
             kind = "quarter"
         elif _ORDINAL_BEFORE.search(before) or _ORDINAL_AFTER.match(after):
             kind = "ordinal"
-        elif years_in(raw) == [raw] or _TIME_BEFORE.search(before) or _TIME_AFTER.match(after):
+        elif _FRACTION.search(folded[max(0, m.start() - 12) : m.end() + 12]):
+            kind = "count"  # "6.385/10.418 bài thi": a share of a total, not a date
+        elif years_in(raw) == [raw] or _TIME_BEFORE.search(before):
             kind = "time"
+        elif _TIME_AFTER.match(after):
+            # "30 ngày", "2 năm", "15 tháng tù": a span of time ("ngày 30", "5/6" are dates)
+            kind = "time" if after.lstrip().startswith("/") else "duration"
         else:
             kind = "count"
         per = _PER_UNIT.match(after[_money_end(after) :]) if kind == "money" else None
         word = per or _WORD_AFTER.match(after)
-        if kind == "count" and _RANGE_AFTER.match(after):
+        if kind == "count" and (_RANGE_AFTER.match(after) or after.lstrip().startswith("/")):
             ranges.append(len(found))
         found.append(Figure(canonical_number(raw), kind, word.group(1) if word else ""))
     for i in ranges:
@@ -147,9 +156,13 @@ def _asks_ordinal(question: str, folded: str) -> bool:
     return _ASKS_ORDINAL_MARKED.search(marked) is not None or _ASKS_ORDINAL.search(marked) is not None
 
 
+# Questions asking how long: their answer states a span ("30 ngày"), not a date.
+_ASKS_DURATION = re.compile(r"\bbao lau\b|\bhow long\b|\bhow many (?:years|months|weeks|days|hours|minutes)\b")
+
+
 def asks_figure(question: str) -> bool:
     folded = _asked(question)
-    patterns = (_ASKS_QUANTITY, _ASKS_SCORE, _ASKS_QUARTER, _ASKS_PERCENT, _ASKS_MONEY, _ASKS_TIME)
+    patterns = (_ASKS_QUANTITY, _ASKS_SCORE, _ASKS_QUARTER, _ASKS_PERCENT, _ASKS_MONEY, _ASKS_TIME, _ASKS_DURATION)
     return any(p.search(folded) for p in patterns) or _asks_ordinal(question, folded)
 
 
@@ -166,13 +179,15 @@ def asked_figure(question: str) -> tuple[FigureKind, str]:
         return "percent", ""
     if _ASKS_MONEY.search(folded):
         return "money", ""
+    if _ASKS_DURATION.search(folded):
+        return "duration", ""
     if _ASKS_TIME.search(folded) and not _ASKS_QUANTITY.search(folded):
         return "time", ""
     m = _COUNTED.search(folded)
     if m and m.group(0).startswith("how many"):
         return "count", ""  # English puts adjectives first; the noun cannot be compared word for word
     phrase = m.group(1) if m and m.group(1).split()[0] not in _NOT_COUNTED else ""
-    return ("time" if phrase and _TIME_AFTER.match(f" {phrase}") else "count"), phrase
+    return ("duration" if phrase and _TIME_AFTER.match(f" {phrase}") else "count"), phrase
 
 
 def same_unit(asked: str, stated: str) -> bool:
@@ -211,8 +226,8 @@ def states_asked_figure(question: str, texts: list[str]) -> bool:
         if not unit:  # a bare "bao nhiêu" ("bị phạt bao nhiêu?") asks an amount of any kind
             return any(f.kind in ("count", "money", "percent") for f in new)
         return any(same_unit(unit, f.unit) for f in new if f.kind == "count")
-    if kind == "time":
-        return any(f.kind == "time" for f in new)
+    if kind == "time":  # "khi nào" may be answered by a date or by a span ("sau 3 ngày")
+        return any(f.kind in ("time", "duration") for f in new)
     return any(f.kind == kind for f in new)
 
 

@@ -65,6 +65,9 @@ from rag.evidence import Evidence
         ("Siêu thị năm 2016 doanh thu bao nhiêu?", "Năm 2016, doanh thu đạt 5.137 tỷ đồng.", True),
         ("Siêu thị năm 2016 doanh thu bao nhiêu?", "Siêu thị khai trương năm 2008.", False),
         ("How much power does the engine produce?", "Động cơ có công suất 38 mã lực.", True),
+        # "how long" asks a span of time, which a date does not give
+        ("Phiên tòa kéo dài bao lâu?", "Sáng 5/6, tòa mở phiên xét xử.", False),
+        ("Phiên tòa kéo dài bao lâu?", "Vụ án dự kiến xét xử trong 30 ngày.", True),
         ("Thanh tra Bộ đã làm xong bao nhiêu phần kế hoạch?", "Thanh tra Bộ hoàn thành 75% kế hoạch.", True),
         ("What share of the plan was completed?", "Đã thu hồi 898,9 triệu đồng.", False),
         # other desks: a price per unit, a score, a rank, a quarter written in Roman numerals

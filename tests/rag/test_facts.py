@@ -19,12 +19,17 @@ from rag.text import numbers_in
         ("Hà Nội thắng Hải Phòng 3-1.", Figure("3", "score", "")),
         ("Việt Nam đứng thứ 2 bảng B.", Figure("2", "ordinal", "bang b")),
         # law, health, education: counts with what they count
-        ("Tòa tuyên phạt bị cáo 12 năm tù.", Figure("12", "time", "nam tu")),
+        ("Tòa tuyên phạt bị cáo 12 năm tù.", Figure("12", "duration", "nam tu")),
         ("Bệnh viện tiếp nhận 30 bệnh nhân.", Figure("30", "count", "benh nhan")),
         ("Hà Nội tuyển 1.695 học sinh lớp 1.", Figure("1695", "count", "hoc sinh")),
         # a quarter in Roman numerals is the same quarter in digits
         ("Lợi nhuận quý III/2024 tăng.", Figure("3", "quarter", "")),
         ("Lợi nhuận quý 3/2024 tăng.", Figure("3", "quarter", "")),
+        # a date against a span of time; a share of a total and a document number are no dates
+        ("Phiên tòa mở ngày 5/6.", Figure("5", "time", "")),
+        ("Phiên tòa kéo dài 30 ngày.", Figure("30", "duration", "ngay")),
+        ("Có 6.385/10.418 bài thi đạt điểm 5.", Figure("6385", "count", "bai thi")),
+        ("Án mới là 2 vụ/21 bị can.", Figure("21", "count", "bi can")),
         # a measure or classifier before the noun counted
         ("Tàu chở hơn 1.800 tấn dầu.", Figure("1800", "count", "tan dau")),
         ("Cảnh sát thu giữ 3 chiếc xe máy.", Figure("3", "count", "chiec xe")),
@@ -47,7 +52,10 @@ def test_figures(text: str, expected: Figure) -> None:
         ("Đội tuyển xếp thứ mấy?", "ordinal", ""),
         ("Bệnh viện tiếp nhận bao nhiêu bệnh nhân?", "count", "benh nhan"),
         ("How many patients were admitted?", "count", ""),
-        ("Hợp đồng kéo dài bao nhiêu năm?", "time", "nam"),
+        ("Hợp đồng kéo dài bao nhiêu năm?", "duration", "nam"),
+        ("Phiên tòa dự kiến kéo dài bao lâu?", "duration", ""),
+        ("How long is the contract?", "duration", ""),
+        ("Trận đấu diễn ra ngày nào?", "time", ""),
         # folded, "thứ"/"hạng" would collide with "doanh thu" and "ngân hàng"
         ("Năm 2016 siêu thị doanh thu bao nhiêu?", "money", ""),
         ("Ông vay ngân hàng bao nhiêu tiền?", "money", ""),
