@@ -61,6 +61,7 @@ MAX_ANSWER_SENTENCES = 2
 _CITED_END = re.compile(r"\]\s*[.!?…](?:\s|$)")
 # Below this share of the question's content words in the evidence, Vietnamese questions are refused.
 MIN_COVERAGE = 0.4
+_UNTYPED = "các câu bằng chứng tốt nhất không nêu điều câu hỏi hỏi (con số, tên người)"
 # An unverifiable model answer falls back to quoting only when the best sentence covers this much.
 STRONG_COVERAGE = 0.4
 SEE_ALSO = 3
@@ -330,27 +331,31 @@ class AnswerChain:
             sources=sources,
             dense=state.dense,
         )
-        state.signals = answer_signals(state.standalone, state.language, state.evidence, state.dense)
+        coverage_set = list(state.evidence)  # coverage is read on the selected set, before reordering
         state.asked = self._restore(state.standalone)
         bylines = [h.article.author or "" for h in state.hits]
         state.evidence = answer_type_first(state.asked, state.evidence, EXTRACTIVE_MARGIN, bylines)
         if state.refusal_reason is None and not state.evidence:
             state.refusal_reason = "không có câu bằng chứng"
-        if state.refusal_reason is None and state.language == "vi":
-            cover = state.signals["coverage"]  # the same evidence set, only reordered since
-            if cover < MIN_COVERAGE:
-                state.refusal_reason = f"bằng chứng chỉ khớp {cover:.0%} từ của câu hỏi"
-        # Calibrated with dense scores: without them (BM25 only, not embedded yet) it cannot judge.
-        if state.refusal_reason is None and state.evidence and state.dense and cfg.min_confidence > 0:
-            # The calibrated score weighs how closely and how fully the evidence matches.
+        best = [e.text for e in self._pick(state)]
+        typed = states_quantity(state.asked, best) and names_person(state.asked, best)
+        state.signals = answer_signals(state.standalone, state.language, coverage_set, state.dense, typed)
+        if state.refusal_reason is not None or not state.evidence:
+            return state
+        if state.dense and cfg.min_confidence > 0:
+            # One calibrated score weighs how closely, how fully and with what kind of fact the
+            # evidence answers; no single signal refuses on its own.
             confidence = answer_score(state.signals, cfg.confidence_weights)
             if confidence < cfg.min_confidence:
-                state.refusal_reason = f"bằng chứng không đủ khớp câu hỏi (độ tin cậy {confidence:.2f})"
-        best = [e.text for e in self._pick(state)]
-        if state.refusal_reason is None and not states_quantity(state.asked, best):
-            state.refusal_reason = "câu hỏi hỏi số lượng nhưng các câu bằng chứng tốt nhất không nêu số nào mới"
-        if state.refusal_reason is None and not names_person(state.asked, best):
-            state.refusal_reason = "câu hỏi hỏi tên người nhưng các câu bằng chứng tốt nhất không nêu tên ai mới"
+                missing = "" if typed else f"; {_UNTYPED}"
+                state.refusal_reason = f"bằng chứng không đủ khớp câu hỏi (độ tin cậy {confidence:.2f}{missing})"
+        elif not state.dense:
+            # BM25 only (the articles are not embedded yet): without the score, the plain checks decide.
+            cover = state.signals["coverage"]
+            if state.language == "vi" and cover < MIN_COVERAGE:
+                state.refusal_reason = f"bằng chứng chỉ khớp {cover:.0%} từ của câu hỏi"
+            elif not typed:
+                state.refusal_reason = _UNTYPED
         return state
 
     def _per_source(self, state: _State) -> bool:

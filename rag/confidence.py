@@ -2,8 +2,10 @@
 
 Retrieval always returns the closest passages, even for a question the archive cannot
 answer ("Thủ đô của nước Pháp là thành phố nào?"). The signals below measure how well the
-best evidence matches the question; `answer_score` combines them with weights fitted on the
-dev sets (python -m eval.calibrate), and the chain refuses below `answer.min_confidence`.
+evidence matches the question; `answer_score` combines them with weights fitted on the dev
+sets (python -m eval.calibrate), and the chain refuses below `answer.min_confidence`. One
+score instead of a cascade of hard rules: a weak match on one signal can be outweighed by
+the others (an English question shares no words with a Vietnamese passage).
 """
 
 from __future__ import annotations
@@ -14,19 +16,25 @@ from collections.abc import Mapping, Sequence
 from rag.evidence import Evidence, SentenceScores, coverage
 from rag.language import Language
 
-SIGNALS = ("dense_top", "coverage", "english")
+SIGNALS = ("dense_top", "dense_mean", "coverage", "english", "typed")
 
 
 def answer_signals(
-    question: str, language: Language, evidence: Sequence[Evidence], dense: SentenceScores | None
+    question: str, language: Language, evidence: Sequence[Evidence], dense: SentenceScores | None, typed: bool
 ) -> dict[str, float]:
-    """dense_top: cosine of the question with its closest retrieved sentence; coverage: share of
-    the question's content words in the evidence; english: 1 for an English question (its words
-    cannot cover a Vietnamese passage, so coverage means less)."""
+    """dense_top: cosine of the question with its closest retrieved sentence; dense_mean: the mean
+    over all retrieved sentences (high when the archive covers the topic, flat and low when
+    retrieval only found the least-bad passages); coverage: share of the question's content
+    words in the evidence; english: 1 for an English question (its words cannot cover a
+    Vietnamese passage); typed: 1 when the best sentences state what the question asks for
+    (a figure of the asked kind, a person's name), or it asks for no such thing."""
+    scores = list(dense.values()) if dense else []
     return {
-        "dense_top": max(dense.values()) if dense else 0.0,
+        "dense_top": max(scores) if scores else 0.0,
+        "dense_mean": sum(scores) / len(scores) if scores else 0.0,
         "coverage": coverage(question, " ".join(e.text for e in evidence)) if evidence else 0.0,
         "english": 1.0 if language == "en" else 0.0,
+        "typed": 1.0 if typed else 0.0,
     }
 
 

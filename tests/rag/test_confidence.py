@@ -15,18 +15,26 @@ def _ev(text: str) -> Evidence:
 
 
 @pytest.mark.parametrize(
-    ("question", "evidence", "dense", "coverage"),
+    ("question", "evidence", "dense", "coverage", "typed"),
     [
-        ("Giá xăng RON 95 tăng bao nhiêu?", ["Giá xăng RON 95 tăng 500 đồng."], {("a.txt", 0): 0.71}, 1.0),
-        ("Thủ đô của nước Pháp là thành phố nào?", ["Hà Nội thắng Hải Phòng 3-1."], {("a.txt", 0): 0.2}, 0.0),
-        ("Ai ghi bàn?", [], None, 0.0),
+        (
+            "Giá xăng RON 95 tăng bao nhiêu?",
+            ["Giá xăng RON 95 tăng 500 đồng."],
+            {("a.txt", 0): 0.71, ("a.txt", 1): 0.31},
+            1.0,
+            True,
+        ),
+        ("Thủ đô của nước Pháp là thành phố nào?", ["Hà Nội thắng Hải Phòng 3-1."], {("a.txt", 0): 0.2}, 0.0, False),
+        ("Ai ghi bàn?", [], None, 0.0, False),
     ],
 )
-def test_signals(question: str, evidence: list[str], dense: dict | None, coverage: float) -> None:
-    signals = answer_signals(question, "vi", [_ev(t) for t in evidence], dense)
+def test_signals(question: str, evidence: list[str], dense: dict | None, coverage: float, typed: bool) -> None:
+    signals = answer_signals(question, "vi", [_ev(t) for t in evidence], dense, typed)
     assert signals["coverage"] == pytest.approx(coverage, abs=0.2)
     assert signals["dense_top"] == (max(dense.values()) if dense else 0.0)
+    assert signals["dense_mean"] == pytest.approx(sum(dense.values()) / len(dense) if dense else 0.0)
     assert signals["english"] == 0.0
+    assert signals["typed"] == (1.0 if typed else 0.0)
 
 
 def test_score_grows_with_its_signals() -> None:
