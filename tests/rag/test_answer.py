@@ -10,6 +10,7 @@ import pytest
 
 from rag.answer import (
     DROPPED,
+    EXTRACTIVE_MARGIN,
     EXTRACTIVE_NO_LLM,
     EXTRACTIVE_UNVERIFIED,
     REFUSAL,
@@ -345,8 +346,8 @@ def test_generative_comparison_shows_and_quotes_both_sides_despite_a_small_budge
 
 def test_comparison_pick_prefers_each_articles_sentence_of_the_asked_type() -> None:
     top = _ev(1, 90.0, "qt.txt")
-    first_qn = _ev(2, 80.0, "qn.txt", start=10)
-    fitting_qn = replace(_ev(3, 70.0, "qn.txt", start=50), text="phát hiện 1 vụ")
+    first_qn = _ev(2, 90.0 - EXTRACTIVE_MARGIN - 5, "qn.txt", start=10)  # beyond the margin of the top
+    fitting_qn = replace(_ev(3, 90.0 - EXTRACTIVE_MARGIN - 15, "qn.txt", start=50), text="phát hiện 1 vụ")
     picked = extractive_pick([top, first_qn, fitting_qn], per_source=True, fits=lambda t: "vụ" in t)
     assert fitting_qn in picked and first_qn not in picked
     assert first_qn in extractive_pick([top, first_qn, fitting_qn], per_source=True)
