@@ -201,6 +201,7 @@ def run(
                 "answer": answer.answer,
                 "refused": answer.refused,
                 "fallback": answer.fallback,
+                "notes": list(answer.notes),  # why a sentence was dropped or the answer fell back
                 "signals": answer.signals,
                 "citations": [c.to_json() for c in answer.citations],
                 "metrics": score(
