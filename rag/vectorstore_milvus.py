@@ -211,7 +211,7 @@ class MilvusVectors:
                 and all(identity == self._identity and seq <= self._store.seq() for identity, seq in saved.values())
             )
             if not in_step:
-                self._rebuild("thiếu, khác chiều hoặc của chỉ mục khác")
+                self._rebuild("chưa có" if not saved else "thiếu, khác chiều hoặc của chỉ mục khác")
             else:
                 for index in self.indexes.values():
                     self._client.load_collection(index.name, timeout=self._cfg.timeout_s)
@@ -226,7 +226,7 @@ class MilvusVectors:
 
     def _rebuild(self, why: str) -> None:
         # The store holds every vector: rebuilding from it loses nothing.
-        print(f"Dựng lại chỉ mục vector trên Milvus ({why}) từ cơ sở dữ liệu.", flush=True)
+        print(f"Dựng chỉ mục vector trên Milvus ({why}) từ cơ sở dữ liệu.", flush=True)
         for name in [self._meta, *(i.name for i in self.indexes.values())]:
             if self._client.has_collection(name, timeout=self._cfg.timeout_s):
                 self._client.drop_collection(name, timeout=self._cfg.timeout_s)

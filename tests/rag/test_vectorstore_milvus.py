@@ -101,7 +101,7 @@ def test_a_missing_collection_is_rebuilt_from_the_store(
     dense.close()
     capsys.readouterr()
     rebuilt = MilvusVectors(store, dim, settings.vector_store)
-    assert "Dựng lại" in capsys.readouterr().out
+    assert "thiếu" in capsys.readouterr().out
     assert len(rebuilt.indexes[CHUNK]) == count and rebuilt.search(CHUNK, q, 5) == expected
     assert len(rebuilt.indexes[SENTENCE]) > count
     rebuilt.close()
