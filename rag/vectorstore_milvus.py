@@ -15,6 +15,7 @@ no sparse vectors or hybrid search, behave the same.
 from __future__ import annotations
 
 import fcntl
+import os
 import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -55,21 +56,46 @@ def connect(cfg: VectorStoreSettings, index_dir: Path) -> Any:
         ) from exc
     if not uri.startswith(("http://", "https://")):
         Path(uri).parent.mkdir(parents=True, exist_ok=True)
+        if _lite_held_elsewhere(uri):
+            raise MilvusUnavailableError(
+                f"Tệp Milvus Lite {uri} đang được một tiến trình khác mở; Milvus Lite chỉ mở được trong một tiến trình "
+                "một lúc. Dừng tiến trình đó (vd. rag serve), hoặc dùng máy chủ Milvus (vector_store.uri = "
+                f"http://máy:19530) cho nhiều tiến trình. (Milvus Lite file {uri} is held by another process)"
+            )
     try:
         client = MilvusClient(uri=uri, token=cfg.token, timeout=cfg.timeout_s)
         client.list_collections(timeout=cfg.timeout_s)
     except Exception as exc:  # pymilvus raises its own, grpc's and the Lite lock's errors
         where = "tệp Milvus Lite" if not uri.startswith("http") else "máy chủ Milvus"
-        hint = (
-            "Milvus Lite chỉ mở được trong một tiến trình một lúc; dùng máy chủ Milvus cho nhiều tiến trình"
-            if "lock" in str(exc).lower()
-            else "Kiểm tra vector_store.uri, hoặc khởi động máy chủ: milvus-server --data DIR"
-        )
         raise MilvusUnavailableError(
-            f"Không kết nối được {where} tại {uri} ({type(exc).__name__}: {str(exc)[:300]}). {hint}. "
+            f"Không kết nối được {where} tại {uri} ({type(exc).__name__}: {str(exc)[:300]}). "
+            "Kiểm tra vector_store.uri, hoặc khởi động máy chủ: milvus-server --data DIR. "
             f"(cannot reach Milvus at {uri})"
         ) from exc
     return client
+
+
+def _lite_held_elsewhere(uri: str) -> bool:
+    """True when another process holds the Milvus Lite folder's lock.
+
+    Asked before connecting: otherwise milvus-lite logs a traceback and pymilvus says only
+    "Open local milvus failed". This process's own Lite server (pymilvus reuses one per path)
+    holds the lock too, so it is told apart first.
+    """
+    from milvus_lite.db import LOCK_FILENAME
+    from milvus_lite.server_manager import server_manager_instance
+
+    path = os.path.abspath(uri)
+    lock = Path(path) / LOCK_FILENAME
+    if path in getattr(server_manager_instance, "_servers", {}) or not lock.is_file():
+        return False
+    with open(lock, "a") as fh:
+        try:
+            fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return True
+        fcntl.flock(fh, fcntl.LOCK_UN)
+    return False
 
 
 class MilvusIndex:
@@ -215,14 +241,24 @@ class MilvusVectors:
             else:
                 for index in self.indexes.values():
                     self._client.load_collection(index.name, timeout=self._cfg.timeout_s)
-        self.catch_up()
-        # Rows lost on the Milvus side (deleted by hand, a server restored from an old backup)
-        # show as a count that differs from the store's; only a rebuild restores them.
-        if len(self.indexes[CHUNK]) != self._store.counts().embedded_chunks:
-            with self._lock, _catch_up_lock(self._store.index_dir):
+            self._apply()
+            if self._lost_rows():
                 self._rebuild("số vector khác cơ sở dữ liệu")
-            self._seen = -1
-            self.catch_up()
+                self._apply()
+
+    def _lost_rows(self) -> bool:
+        """Rows lost on the Milvus side (deleted by hand, a server restored from an old backup)
+        show as a chunk count other than the store's; only a rebuild brings them back.
+
+        Compared only while the store is still at the seq just applied (a writer may be
+        embedding meanwhile); otherwise the next open checks again.
+        """
+        seq = self.seqs[CHUNK]
+        in_milvus = len(self.indexes[CHUNK])
+        if self._store.seq() != seq:
+            return False
+        in_store = self._store.counts().embedded_chunks
+        return self._store.seq() == seq and in_milvus != in_store
 
     def _rebuild(self, why: str) -> None:
         # The store holds every vector: rebuilding from it loses nothing.
@@ -273,33 +309,36 @@ class MilvusVectors:
         Costs one SQLite lookup when nothing changed. Otherwise reads Milvus's own seq (another
         process may have applied some changes already) and replays only what follows it.
         """
-        now = self._store.seq()
-        if now == self._seen:
+        if self._store.seq() == self._seen:
             return 0
         with self._lock, _catch_up_lock(self._store.index_dir):
-            saved = self._read_meta()
-            changed = 0
-            for kind, index in self.indexes.items():
-                seq = saved.get(kind, ("", 0))[1]
-                while True:
-                    changes = self._store.changes_since(seq, kind)
-                    index.remove([i for i, _ in changes.removed])
-                    if changes.added:
-                        ids = [i for i, _, _ in changes.added]
-                        index.add(ids, np.stack([v for _, _, v in changes.added]), self._sources(ids, kind))
-                    changed += len(changes.added) + len(changes.removed)
-                    self.applied += len(changes.added) + len(changes.removed)
-                    if changes.seq == seq:
-                        break
-                    seq = changes.seq
-                    self._write_meta(kind, seq)  # after the vectors: the seq never runs ahead of them
-                self.seqs[kind] = seq
-            self._seen = min(self.seqs.values())
-            # The store changed since the last look, so this process or another wrote to Milvus:
-            # the next search waits for the server to have applied it; later ones need not wait.
-            for index in self.indexes.values():
-                index.consistency = "Strong"
-            return changed
+            return self._apply()
+
+    def _apply(self) -> int:
+        """catch_up's work, under both locks."""
+        saved = self._read_meta()
+        changed = 0
+        for kind, index in self.indexes.items():
+            seq = saved.get(kind, ("", 0))[1]
+            while True:
+                changes = self._store.changes_since(seq, kind)
+                index.remove([i for i, _ in changes.removed])
+                if changes.added:
+                    ids = [i for i, _, _ in changes.added]
+                    index.add(ids, np.stack([v for _, _, v in changes.added]), self._sources(ids, kind))
+                changed += len(changes.added) + len(changes.removed)
+                self.applied += len(changes.added) + len(changes.removed)
+                if changes.seq == seq:
+                    break
+                seq = changes.seq
+                self._write_meta(kind, seq)  # after the vectors: the seq never runs ahead of them
+            self.seqs[kind] = seq
+        self._seen = min(self.seqs.values())
+        # The store changed since the last look, so this process or another wrote to Milvus:
+        # the next search waits for the server to have applied it; later ones need not wait.
+        for index in self.indexes.values():
+            index.consistency = "Strong"
+        return changed
 
     def _sources(self, ids: Sequence[int], kind: int) -> list[str]:
         owners = [vector_owner(i, kind) for i in ids]

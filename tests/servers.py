@@ -14,7 +14,7 @@ import urllib.request
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from rag.config import Settings
@@ -40,7 +40,7 @@ def group_members(pgid: int) -> list[int]:
     return members
 
 
-def stop(proc: subprocess.Popen[bytes], grace_s: float = 15) -> None:
+def stop(proc: subprocess.Popen[Any], grace_s: float = 15) -> None:
     """Stop the whole process group, children included: `milvus-server` exits on SIGTERM at once
     while its `milvus run standalone` child ignores it for over a minute, so waiting for the
     parent alone would leave the child running."""

@@ -4,6 +4,8 @@ missing or of another store rebuilt from the store."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -18,7 +20,7 @@ from rag.store import DocStore
 from rag.vectorstore import DenseVectors, open_dense
 from rag.vectorstore_milvus import MilvusUnavailableError, MilvusVectors, connect
 from tests.conftest import make_settings
-from tests.servers import free_port
+from tests.servers import free_port, stop
 
 pytest.importorskip("pymilvus")  # the [milvus] extra; make setup installs it
 
@@ -145,3 +147,45 @@ def test_an_unreachable_server_is_a_clear_message(tmp_path: Path) -> None:
     with pytest.raises(MilvusUnavailableError, match="Không kết nối được máy chủ Milvus") as err:
         connect(settings.vector_store, tmp_path)
     assert "milvus-server --data" in str(err.value) and "cannot reach Milvus" in str(err.value)
+
+
+def test_rows_lost_on_the_milvus_side_are_rebuilt(indexed: tuple[Settings, DocStore]) -> None:
+    settings, store = indexed
+    dense = MilvusVectors(store, settings.embedding.dimension, settings.vector_store)
+    count = len(dense)
+    dense._client.delete(dense.indexes[CHUNK].name, ids=[i for i, _ in dense.indexes[CHUNK].search(unit_query(), 3)])
+    assert len(dense.indexes[CHUNK]) == count - 3
+    dense.close()
+    again = MilvusVectors(store, settings.embedding.dimension, settings.vector_store)
+    assert len(again.indexes[CHUNK]) == count
+    again.close()
+
+
+def unit_query(dim: int = 256) -> np.ndarray:
+    v = np.ones(dim, dtype=np.float32)
+    return v / np.linalg.norm(v)
+
+
+def test_a_lite_file_held_by_another_process_is_a_clear_message(tmp_path: Path) -> None:
+    uri = tmp_path / "held.db"
+    holder = subprocess.Popen(
+        [sys.executable, "-c", HOLD, str(uri)], stdout=subprocess.PIPE, text=True, start_new_session=True
+    )
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "holding"
+        settings = make_settings(tmp_path, RAG_VECTOR_STORE__MODE="milvus", RAG_VECTOR_STORE__URI=str(uri))
+        with pytest.raises(MilvusUnavailableError, match="một tiến trình khác"):
+            connect(settings.vector_store, tmp_path)
+    finally:
+        stop(holder, grace_s=5)
+        if holder.stdout is not None:
+            holder.stdout.close()
+
+
+HOLD = """
+import sys, time
+from pymilvus import MilvusClient
+MilvusClient(uri=sys.argv[1]).list_collections()
+print("holding", flush=True)
+time.sleep(60)
+"""
