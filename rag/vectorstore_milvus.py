@@ -82,8 +82,11 @@ def _lite_held_elsewhere(uri: str) -> bool:
     "Open local milvus failed". This process's own Lite server (pymilvus reuses one per path)
     holds the lock too, so it is told apart first.
     """
-    from milvus_lite.db import LOCK_FILENAME
-    from milvus_lite.server_manager import server_manager_instance
+    try:
+        from milvus_lite.db import LOCK_FILENAME
+        from milvus_lite.server_manager import server_manager_instance
+    except ImportError:
+        return False  # pymilvus then says milvus-lite is missing, and connect() passes that on
 
     path = os.path.abspath(uri)
     lock = Path(path) / LOCK_FILENAME
@@ -101,8 +104,8 @@ def _lite_held_elsewhere(uri: str) -> bool:
 class MilvusIndex:
     """One kind's vectors in a Milvus collection: the DenseIndex protocol (add/remove/search/len).
 
-    `consistency` is what searches ask for: "Strong" waits for the server's time tick (~200 ms
-    on a 2.3 server) to see every write, "Session" sees this client's own writes at once.
+    `consistency` is what searches ask for: "Strong" waits for the server's time tick (~200-400 ms
+    on a 2.3 server) to see every client's writes; "Session" waits only for this client's own.
     """
 
     def __init__(self, client: Any, name: str, dimension: int, cfg: VectorStoreSettings) -> None:
