@@ -35,7 +35,7 @@ endef
 $(DEPS_STAMP): pyproject.toml constraints.txt | $(BIN)/python
 	$(BIN)/pip install torch==2.13.0
 	$(LLAMA_WHEEL)
-	$(BIN)/pip install --find-links $(LLAMA_WHEELS) -c constraints.txt -e ".[llm,dev]"
+	$(BIN)/pip install --find-links $(LLAMA_WHEELS) -c constraints.txt -e ".[llm,milvus,dev]"
 	touch $@
 
 # A venv set up before (or with other CPU flags) gets this CPU's llama.cpp build too.

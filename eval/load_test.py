@@ -8,6 +8,11 @@ the answer chain started). A script that prints figures; it asserts nothing.
 
     rag serve &            # in another shell (or with RAG_LLM__MODE=openai ... for a server)
     python -m eval.load_test --url http://127.0.0.1:7860/ --users 8 --questions 5
+
+The setups measured (README, Scaling out): the local model; llama.cpp's server
+(RAG_LLM__MODE=openai RAG_LLM__BASE_URL=... RAG_LLM__MODEL=...); and that server with the
+vectors on a Milvus server as well (milvus-server --data DIR, then RAG_VECTOR_STORE__MODE=milvus
+RAG_VECTOR_STORE__URI=http://127.0.0.1:19530 for `rag serve`).
 """
 
 from __future__ import annotations

@@ -120,7 +120,31 @@ class RetrievalSettings(_Section):
 
 
 class VectorStoreSettings(_Section):
-    mode: Literal["faiss"] = Field(default="faiss", description="Dense index backend.")
+    mode: Literal["faiss", "milvus"] = Field(
+        default="faiss",
+        description="Dense index backend: faiss (in process, no server) or milvus (uri: Milvus Lite or a server). "
+        "Either way the SQLite store stays the source of truth and BM25 stays local.",
+    )
+    uri: str = Field(
+        default="",
+        description="milvus mode: http://host:19530 for a Milvus server or cluster, or a file path ending in .db "
+        "for Milvus Lite (embedded, one process at a time); empty: index_dir/milvus.db (Lite).",
+    )
+    token: str = Field(
+        default="", repr=False, description="milvus mode: user:password or an API key, if the server wants one."
+    )
+    collection: str = Field(
+        default="vn_news_rag",
+        pattern=r"^[A-Za-z_][A-Za-z0-9_]{0,200}$",
+        description="milvus mode: prefix of the collections (<prefix>_chunks, _sentences, _meta); one per index.",
+    )
+    index_type: Literal["FLAT", "HNSW", "IVF_FLAT"] = Field(
+        default="FLAT",
+        description="milvus mode: FLAT is exact (the same ranking as FAISS); HNSW or IVF_FLAT for large archives.",
+    )
+    hnsw_m: int = Field(default=16, ge=4, le=64, description="milvus HNSW: links per node.")
+    hnsw_ef: int = Field(default=64, ge=1, description="milvus HNSW: candidates searched per query (at least k).")
+    timeout_s: float = Field(default=10.0, gt=0, description="milvus mode: connecting and each request.")
     approximate_above: int = Field(
         default=200_000,
         ge=0,
@@ -131,6 +155,17 @@ class VectorStoreSettings(_Section):
     checkpoint_every: int = Field(
         default=20_000, ge=1, description="Vectors changed before the FAISS files are rewritten; the rest is replayed."
     )
+
+    @model_validator(mode="after")
+    def _milvus_uri(self) -> VectorStoreSettings:
+        # pymilvus treats only a *.db path as Milvus Lite; anything else it would try to dial.
+        lite = not self.uri.startswith(("http://", "https://"))
+        if self.mode == "milvus" and self.uri and lite and not self.uri.endswith(".db"):
+            raise ValueError(
+                f"vector_store.uri {self.uri!r}: cần http://máy:19530 (máy chủ Milvus) hoặc tệp *.db (Milvus Lite) "
+                "(expected http://host:19530 for a Milvus server or a *.db file for Milvus Lite)"
+            )
+        return self
 
 
 class IngestSettings(_Section):

@@ -1,4 +1,4 @@
-"""Hybrid retrieval: dense (FAISS) and BM25 (SQLite FTS5), fused by normalised scores or ranks."""
+"""Hybrid retrieval: dense (FAISS or Milvus) and BM25 (SQLite FTS5), fused by normalised scores or ranks."""
 
 from __future__ import annotations
 
@@ -23,7 +23,7 @@ from rag.syllables import SyllableModel
 from rag.text import has_diacritics, normalize
 
 if TYPE_CHECKING:
-    from rag.vectorstore import DenseVectors
+    from rag.vectorstore import DenseBackend
 
 Mode = Literal["hybrid", "dense", "bm25"]
 
@@ -99,7 +99,7 @@ class SearchEngine:
         self._vector_cfg = settings.vector_store
         self._max_chars = settings.query.max_chars
         self.store = store
-        self._dense: DenseVectors | None = None
+        self._dense: DenseBackend | None = None
         self._embedder = embedder
         self._restorer: DiacriticRestorer | None = None
         self._cache_dir = settings.models_dir.parent
@@ -153,15 +153,15 @@ class SearchEngine:
         scored.sort(key=lambda item: (-item[1], item[0]))
         return scored[:n]
 
-    def dense(self) -> DenseVectors | None:
-        """The FAISS indexes, caught up with the store; None until the first vectors exist."""
+    def dense(self) -> DenseBackend | None:
+        """The dense indexes (FAISS or Milvus), caught up with the store; None until the first vectors exist."""
         if self._dense is None:
             manifest = self.store.manifest()
             if manifest is None or not manifest.dimension:
                 return None
-            from rag.vectorstore import DenseVectors
+            from rag.vectorstore import open_dense
 
-            self._dense = DenseVectors(self.store, manifest.dimension, self._vector_cfg)
+            self._dense = open_dense(self.store, manifest.dimension, self._vector_cfg)
         self._dense.catch_up()
         self._dense.checkpoint()  # only once enough changed since the last one: loads replay less
         return self._dense

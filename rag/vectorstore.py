@@ -1,4 +1,5 @@
-"""Dense indexes keyed by the store's ids: FAISS in memory, checkpointed in FAISS's own format.
+"""Dense indexes keyed by the store's ids: FAISS in memory, checkpointed in FAISS's own format
+(the default), or Milvus (`vector_store.mode = "milvus"`, rag/vectorstore_milvus.py).
 
 The store's vectors table is the source of truth. The FAISS files under `index_dir/dense/`
 are checkpoints of it, each tagged with the store's change number (`seq`); on load, and
@@ -34,6 +35,27 @@ class DenseIndex(Protocol):
         ...
 
     def __len__(self) -> int: ...
+
+
+class DenseBackend(Protocol):
+    """Both kinds' indexes, kept in step with the store: what retrieval searches."""
+
+    def catch_up(self) -> int: ...
+
+    def checkpoint(self, force: bool = False) -> bool: ...
+
+    def search(self, kind: int, query: Vectors, k: int) -> list[tuple[int, float]]: ...
+
+    def __len__(self) -> int: ...
+
+
+def open_dense(store: DocStore, dimension: int, cfg: VectorStoreSettings) -> DenseBackend:
+    """The dense indexes `cfg.mode` names, caught up with the store."""
+    if cfg.mode == "milvus":
+        from rag.vectorstore_milvus import MilvusVectors
+
+        return MilvusVectors(store, dimension, cfg)
+    return DenseVectors(store, dimension, cfg)
 
 
 class FaissIndex:

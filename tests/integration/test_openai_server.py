@@ -7,16 +7,14 @@ down or too slow gets a clear message and the extractive fallback.
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Iterator
 
 import pytest
 
-from embeddings.factory import resolve_model_location
 from rag.answer import EXTRACTIVE_NO_LLM, Done, Token
 from rag.config import Settings
 from rag.pipeline import Pipeline
-from tests.servers import free_port, openai_server
+from tests.servers import free_port, llama_server
 
 pytestmark = pytest.mark.integration
 
@@ -25,18 +23,8 @@ ALIAS = "qwen-local"
 
 @pytest.fixture(scope="module")
 def llm_server(real_pipeline: Pipeline, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    settings = real_pipeline.settings
-    model = resolve_model_location(settings.llm.model, settings.models_dir)
     log = tmp_path_factory.mktemp("llm-server") / "server.log"
-
-    def command(port: int) -> list[str]:
-        return [
-            sys.executable, "-m", "llama_cpp.server", "--model", model, "--model_alias", ALIAS,
-            "--host", "127.0.0.1", "--port", str(port), "--n_threads", str(settings.llm.threads),
-            "--n_ctx", str(settings.llm.context_tokens),
-        ]  # fmt: skip
-
-    with openai_server(command, log) as url:
+    with llama_server(real_pipeline.settings, log, ALIAS) as url:
         yield url
 
 
