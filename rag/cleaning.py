@@ -54,6 +54,54 @@ def parse_date_line(line: str) -> str | None:
         return None
 
 
+_FULL_DATE_IN_TEXT = re.compile(rf"(?<![\d/])(?:{_DMY}|{_LONG_DATE})(?![\d/])", re.IGNORECASE)
+_DAY_MONTH_IN_TEXT = re.compile(r"\bngày\s+(\d{1,2})\s*[/-]\s*(\d{1,2})(?![\d/-])", re.IGNORECASE)
+_YEAR_IN_TEXT = re.compile(r"\bnăm\s+((?:19|20)\d{2})\b", re.IGNORECASE)
+
+
+def date_in_text(text: str) -> str | None:
+    """An article's date from its own words when no dateline gives one (ISO), else None.
+
+    The first full date it states ("12/8/2019", "ngày 12 tháng 8 năm 2019"); or else the first
+    "ngày 12/8" of the lead in the latest year the story mentions ("6 tháng đầu năm 2019"): news
+    dates its own events by day and month, and looks back on earlier years, not forward.
+    """
+    for m in _FULL_DATE_IN_TEXT.finditer(text):
+        day, month, year = (int(g) for g in m.groups() if g is not None)
+        try:
+            return date(year, month, day).isoformat()
+        except ValueError:
+            continue
+    lead = text.split("\n\n", 1)[0] if "\n\n" in text else text[:600]
+    day_month = _DAY_MONTH_IN_TEXT.search(lead)
+    years = [int(y) for y in _YEAR_IN_TEXT.findall(text)]
+    if not day_month or not years:
+        return None
+    try:
+        return date(max(years), int(day_month.group(2)), int(day_month.group(1))).isoformat()
+    except ValueError:
+        return None
+
+
+# A sentence's opening circumstance: where, when or on what grounds ("Tại buổi làm việc, ").
+_CIRCUMSTANCE = re.compile(r"(?:tại|theo|ngày|sáng|chiều|tối|trưa|đêm|trong|qua|sau|trước)\b", re.IGNORECASE)
+
+
+def display_title(title: str, max_chars: int = 80) -> str:
+    """A title fit for a citation card. One derived from the lead (rag.cleaning.derive_title) loses
+    its opening circumstance ("Tại Công văn số 3628/UBND-NC ngày 12/8, ") and, when it was cut,
+    is cut shorter at a word; a headline (no such opening, never cut) stays as written.
+
+    Display only: the stored title also goes into each chunk's embedding input, so it stays whole.
+    """
+    head, sep, rest = title.partition(", ")
+    if sep and _CIRCUMSTANCE.match(head) and len(head) < len(title) // 2:
+        title = rest[:1].upper() + rest[1:]
+    if len(title) <= max_chars or not title.endswith("…"):
+        return title
+    return title[:max_chars].rsplit(" ", 1)[0].rstrip(",;:") + "…"
+
+
 def _is_heading(line: str) -> bool:
     words = line.split()
     return 3 <= len(words) <= 30 and len(line) <= 200 and line[-1] not in _TERMINAL + ","
@@ -139,4 +187,4 @@ def clean_article(raw: str, heading: str | None = None) -> CleanArticle:
     body = "\n".join(kept)
     if not title:
         title = derive_title("\n".join(line for line in kept if not (chosen and line == chosen[2])))
-    return CleanArticle(text=body, title=title, date=pub_date, author=author)
+    return CleanArticle(text=body, title=title, date=pub_date or date_in_text(body), author=author)

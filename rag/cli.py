@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from rag.cleaning import display_title
 from rag.config import ConfigError, Settings, load_settings
 from rag.errors import RagError
 
@@ -142,7 +143,7 @@ def cmd_list(args: argparse.Namespace) -> int:
         print(json.dumps(rows, ensure_ascii=False, indent=1))
     else:
         for r in rows:
-            print(f"{r['source']}\t{r['date'] or '-'}\t{r['chunks']} đoạn\t{r['title']}")
+            print(f"{r['source']}\t{r['date'] or '-'}\t{r['chunks']} đoạn\t{display_title(str(r['title']))}")
         print(
             f"{counts.articles} bài tìm được, {counts.embedded_articles} bài đã nhúng đủ "
             f"({counts.embedded_chunks}/{counts.chunks} đoạn).",
@@ -164,7 +165,7 @@ def cmd_search(args: argparse.Namespace) -> int:
         print("Không tìm thấy đoạn nào phù hợp.")
     for h in hits:
         print(f"[{h.rank}] {h.chunk.source} ({h.article.date or 'không rõ ngày'}) score={h.score:.4f}")
-        print(f"    {h.article.title}")
+        print(f"    {display_title(h.article.title)}")
         print(f"    {h.chunk.text[:300]}{'…' if len(h.chunk.text) > 300 else ''}\n")
     return 0
 
@@ -189,7 +190,7 @@ def cmd_ask(args: argparse.Namespace) -> int:
     print(answer.answer)
     print("Xem thêm:" if answer.refused else "Nguồn:")
     for c in answer.citations:
-        print(f"  [{c.n}] {c.source} ({c.date or 'không rõ ngày'}) {c.title}")
+        print(f"  [{c.n}] {c.source} ({c.date or 'không rõ ngày'}) {display_title(c.title)}")
         print(f"      “{' '.join(c.quote.split())}”")
     for note in answer.notes:
         print(f"Ghi chú: {note}", file=sys.stderr)

@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from rag.cleaning import display_title
 from rag.errors import LoadError, RagError
 from rag.ingest import ProgressFn
 from rag.loaders import READERS, load_file
@@ -166,7 +167,7 @@ def add_uploads(
             continue
         record = next(iter(pipeline.articles_by_source([name]).values()), None)
         chunks = record.chunk_count if record else 0
-        title = record.title if record else name
+        title = display_title(record.title) if record else name
         results.append(UploadResult(name, True, f"Đã nạp «{name}» — {title} ({chunks} đoạn)."))
         known[digest] = name
         taken.add(name)
@@ -213,7 +214,7 @@ def library_summary(counts: Counts) -> str:
 
 
 def article_rows(articles: Iterable[ArticleRecord]) -> list[list[str | int]]:
-    return [[a.title, a.date or "—", a.chunk_count, a.source] for a in articles]
+    return [[display_title(a.title), a.date or "—", a.chunk_count, a.source] for a in articles]
 
 
 def progress_adapter(report: Callable[[float, str], None]) -> ProgressFn:

@@ -11,6 +11,8 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
+from rag.cleaning import display_title
+
 if TYPE_CHECKING:
     from ui.chat import Exchange
 
@@ -119,7 +121,7 @@ def _citation_card(citation: Mapping[str, Any], articles: Mapping[str, str], *, 
     source = str(citation["source"])
     start, end = int(citation["start"]), int(citation["end"])
     quote = str(citation["quote"])
-    title = html.escape(str(citation.get("title") or source))
+    title = html.escape(display_title(str(citation.get("title") or source)))
     date = html.escape(str(citation.get("date") or "không rõ ngày"))
     text = articles.get(source)
     if text is not None and text[start:end] == quote:

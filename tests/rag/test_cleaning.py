@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from rag.cleaning import clean_article, derive_title, parse_date_line
+from rag.cleaning import clean_article, date_in_text, derive_title, display_title, parse_date_line
 from rag.sentences import split_sentences
 from rag.text import normalize
 
@@ -28,7 +28,7 @@ ARTICLES = [
         "000",
         None,
         "Bộ trưởng Bộ Ngoại giao Bùi Thanh Sơn",
-        None,
+        "2024-03-18",  # no dateline: "ngày 18/3" of the lead, in the latest year the story mentions
         None,
         [],
         id="000",
@@ -55,7 +55,7 @@ ARTICLES = [
         "003",
         None,
         "Tại Công văn số 3628/UBND-NC",
-        None,
+        "2019-08-12",  # no dateline: "ngày 12/8" of the lead, the report being on 2019
         "Phương Nghi",
         [
             "Bảo đảm ngăn chặn tình trạng lợi dụng chức vụ được giao để",
@@ -328,3 +328,44 @@ def test_derive_title_cuts_long_leads_at_a_word() -> None:
     title = derive_title(lead, max_chars=50)
     assert title.endswith("…") and len(title) <= 51
     assert lead.startswith(title[:-1]) and lead[len(title) - 1] == " "
+
+
+@pytest.mark.parametrize(
+    ("text", "iso"),
+    [
+        # a full date anywhere wins
+        ("Sáng nay, đội tuyển tập trung.\n\nTrận đấu diễn ra ngày 26/4/2018 tại Mỹ Đình.", "2018-04-26"),
+        ("Luật có hiệu lực từ ngày 1 tháng 7 năm 2024.", "2024-07-01"),
+        # the lead's day and month, in the latest year the story mentions (a look back at 2018)
+        ("Tại Công văn ngày 12/8, UBND tỉnh chỉ đạo.\n\n6 tháng đầu năm 2019, so với năm 2018, ...", "2019-08-12"),
+        ("Ngày 5/6, bệnh viện tiếp nhận 30 bệnh nhân.\n\nTừ năm 2015 đến năm 2017, số ca tăng.", "2017-06-05"),
+        # no year anywhere, no date at all, an impossible date: unknown
+        ("Ngày 5/6, bệnh viện tiếp nhận 30 bệnh nhân.", None),
+        ("Giá vàng tăng mạnh trong phiên sáng.", None),
+        ("Ngày 31/2, năm 2020 ...", None),
+        # a document number is no date
+        ("Quyết định 448/QĐ-UBND năm 2017 về giá đất.", None),
+    ],
+)
+def test_date_in_text(text: str, iso: str | None) -> None:
+    assert date_in_text(text) == iso
+
+
+@pytest.mark.parametrize(
+    ("title", "shown"),
+    [
+        # a headline stays as written, long or not
+        ("Bộ Ngoại giao: Công tác phòng, chống tham nhũng, tiêu cực được quan tâm, chú trọng", None),
+        ("Hà Nội thắng Hải Phòng 3-1", None),
+        # a lead sentence loses its opening circumstance, and is cut shorter when it was cut
+        (
+            "Tại Công văn số 3628/UBND-NC ngày 12/8, Chủ tịch UBND tỉnh Quảng Trị chỉ đạo Giám đốc các Sở, Thủ trưởng…",
+            "Chủ tịch UBND tỉnh Quảng Trị chỉ đạo Giám đốc các Sở, Thủ trưởng…",
+        ),
+        ("Chiều 4/7, tàu hỏa đâm ô tô 4 chỗ ở Nghệ An", "Tàu hỏa đâm ô tô 4 chỗ ở Nghệ An"),
+    ],
+)
+def test_display_title(title: str, shown: str | None) -> None:
+    out = display_title(title)
+    assert out == (shown or title)
+    assert len(out) <= 81 or out == title
