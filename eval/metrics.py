@@ -26,6 +26,12 @@ DEFINITIONS: dict[str, str] = {
     "citation_precision": "Share of citations (in non-refused answers) whose quote states the numbers and names "
     "of the answer sentence that cites it.",
     "source_recall": "Mean over answered answerable questions of |cited sources ∩ gold_sources| / |gold_sources|.",
+    "model_written_share": "Generative mode: of the answered questions, the share answered by the model's own "
+    "verified sentences (not a quote of the evidence).",
+    "answer_chars_p50": "Median length in characters of the answers given (citation markers excluded).",
+    "key_fact_first_sentence": "Of the answers with the key fact, the share stating it in their first sentence "
+    "(a quoted answer's lead line skipped).",
+    "false_refusal_rate": "Of the answerable questions, the share that were refused.",
     "refusal_precision": "Of the refused questions, the share that were unanswerable.",
     "refusal_recall": "Of the unanswerable questions, the share that were refused.",
     "latency": "p50/p95 in milliseconds of retrieval, first token (generative only) and total answer time.",

@@ -23,9 +23,9 @@ TABLES: dict[str, list[str]] = {
         "mrr",
         "ndcg@10",
     ],
-    "Answers": ["key_fact_accuracy", "token_f1"],
+    "Answers": ["key_fact_accuracy", "token_f1", "model_written_share", "answer_chars_p50", "key_fact_first_sentence"],
     "Citations": ["citation_validity", "citation_precision", "source_recall"],
-    "Refusal": ["refusal_precision", "refusal_recall"],
+    "Refusal": ["refusal_precision", "refusal_recall", "false_refusal_rate"],
     "Latency (ms)": [
         "retrieval_p50_ms",
         "retrieval_p95_ms",

@@ -151,7 +151,22 @@ def score(
         m["source_recall"] = len(cited & set(q.gold_sources)) / len(q.gold_sources) if q.gold_sources else None
     if not answer.refused:
         m["citation_valid"], m["citation_precise"] = citation_checks(answer, articles)
+        m["answer_chars"] = len(strip_markers(answer.answer))
+        m["model_written"] = answer.mode == "generative"  # the model's own verified sentences, not a quote
+        if q.answerable and m["key_fact"]:
+            first = first_sentence(answer.answer)
+            m["key_fact_first"] = key_fact_correct(first, q.must_include, q.must_include_any)
     return m
+
+
+def first_sentence(answer: str) -> str:
+    """The answer's first sentence, markers out; a quoted answer's lead line ("Theo các bài báo:") skipped."""
+    lines = answer.strip().split("\n")
+    if len(lines) > 1 and lines[0].rstrip().endswith(":"):
+        lines = lines[1:]
+    text = strip_markers("\n".join(lines))
+    spans = split_sentences(text)
+    return text[spans[0].start : spans[0].end] if spans else text
 
 
 def _done(path: Path) -> tuple[list[dict[str, Any]], set[tuple[str, str]]]:
@@ -249,6 +264,14 @@ def summarize_group(records: Sequence[dict[str, Any]]) -> dict[str, Any]:
     out["refusal_precision"], out["refusal_recall"] = precision, recall
     # Answerable questions the assistant refused: the price of every refusal rule.
     out["false_refusal_rate"] = _rate([r["refused"] for r in answerable])
+    # How answers read (issue 12): written by the model or quoted, how long, the fact up front.
+    out["model_written_share"] = _rate(
+        [r["metrics"].get("model_written") for r in answered if r["mode"] == "generative"]
+    )
+    out["answer_chars_p50"] = percentile(
+        [r["metrics"]["answer_chars"] for r in answered if "answer_chars" in r["metrics"]], 50
+    )
+    out["key_fact_first_sentence"] = _rate([r["metrics"].get("key_fact_first") for r in answerable])
     for key, values in timing.items():
         out[f"{key}_p50_ms"] = percentile(values, 50)
         out[f"{key}_p95_ms"] = percentile(values, 95)
@@ -286,10 +309,13 @@ METRICS = (
     "refusal_precision",
     "refusal_recall",
     "false_refusal_rate",
+    "model_written_share",
+    "answer_chars_p50",
+    "key_fact_first_sentence",
     *(f"{key}_{q}_ms" for key in ("retrieval", "first_token", "total") for q in ("p50", "p95")),
 )
 # Lower is better for these: a gate on them is a maximum.
-LOWER_IS_BETTER = frozenset({"false_refusal_rate", *(m for m in METRICS if m.endswith("_ms"))})
+LOWER_IS_BETTER = frozenset({"false_refusal_rate", "answer_chars_p50", *(m for m in METRICS if m.endswith("_ms"))})
 
 
 @dataclass(frozen=True)

@@ -33,6 +33,7 @@ from rag.answerability import (
     asks_person,
     model_refused,
     names_person,
+    refusal_probability,
     states_quantity,
 )
 from rag.citations import Citation, citation_for, render
@@ -418,7 +419,8 @@ class AnswerChain:
         try:
             max_tokens = min(self.settings.llm.max_tokens, self.settings.answer.max_answer_tokens)
             # Closing the stream early stops generation (and releases the model's lock).
-            stream = llm.stream(state.messages, max_tokens=max_tokens)
+            first_token: dict[str, float] = {}
+            stream = llm.stream(state.messages, max_tokens=max_tokens, first_token=first_token)
             try:
                 for piece in stream:
                     if state.first_token_ms is None:
@@ -436,11 +438,18 @@ class AnswerChain:
             state.notes.append(f"LLM lỗi, chuyển sang trích dẫn: {exc}")
             outcome.append(self._extractive(state, fallback=EXTRACTIVE_NO_LLM))
             return
+        if first_token:
+            state.signals["model_refuse"] = round(refusal_probability(first_token), 4)
         # A stream as long as the limit was cut off (llama.cpp and OpenAI servers stream a token a piece).
         outcome.append(self._finish(state, "".join(pieces), truncated=len(pieces) >= max_tokens))
 
     # -- answers
     def _finish(self, state: _State, text: str, truncated: bool = False) -> Answer:
+        judged = state.signals.get("model_refuse")
+        if judged is not None and judged >= self.settings.answer.model_refuse_min:
+            # The model's own judgement, read from its first-token probabilities: it leaned towards
+            # "not found" even if another opening narrowly won.
+            return self._refusal(state, f"mô hình đánh giá các câu trích không trả lời câu hỏi (xác suất {judged:.2f})")
         if model_refused(text):
             return self._refusal(state, "mô hình trả lời không tìm thấy")
         text, tail = finished_part(text) if truncated else (text, "")

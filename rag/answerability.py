@@ -11,7 +11,7 @@ the chain refuses on signs that the answer is missing:
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
 
 from rag.citations import parse_markers
@@ -96,6 +96,21 @@ def names_person(question: str, best: Iterable[str]) -> bool:
         return True
     asked = fold_accents(question).lower()
     return any(fold_accents(name).lower() not in asked for text in best for name in person_names(text))
+
+
+_REFUSAL_OPENING = "khong tim thay"
+
+
+def refusal_probability(first_token: Mapping[str, float]) -> float:
+    """The model's own probability of opening its reply with the refusal the prompt asks for
+    ("KHÔNG TÌM THẤY"), read from its first-token alternatives: the judgement behind the words,
+    also when another opening narrowly won."""
+    total = 0.0
+    for token, p in first_token.items():
+        opening = " ".join(fold_accents(token).lower().split())
+        if len(opening) >= 2 and _REFUSAL_OPENING.startswith(opening):
+            total += p
+    return min(total, 1.0)
 
 
 def model_refused(text: str) -> bool:

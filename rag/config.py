@@ -234,6 +234,13 @@ class AnswerSettings(_Section):
         description="Logistic weights of the answerability signals (rag/confidence.py), fitted on the dev "
         "sets by python -m eval.calibrate.",
     )
+    model_refuse_min: float = Field(
+        default=1.0,
+        ge=0.0,
+        le=1.0,
+        description="Generative mode: refuse when the model's first-token probability of opening with "
+        '"KHÔNG TÌM THẤY" reaches this (1 leaves it to what the model writes).',
+    )
     min_confidence: float = Field(
         # Chosen with the weights: on the dev sets, unanswerable questions refused 42.6% -> 80.9% on
         # top of the named-fact check, at most 5 more points of answerable ones refused

@@ -10,6 +10,7 @@ Any failure to load or reach a model raises `LLMUnavailableError` with a message
 
 from __future__ import annotations
 
+import math
 import os
 import re
 import threading
@@ -26,9 +27,20 @@ class LLMUnavailableError(RagError):
     """The LLM cannot be loaded or reached; the answer chain falls back to extractive mode."""
 
 
+# How many alternatives of the first generated token a backend reports (see `stream`).
+FIRST_TOKEN_ALTERNATIVES = 10
+
+
 class LLM(Protocol):
-    def stream(self, messages: Sequence[Message], *, max_tokens: int) -> Iterator[str]:
-        """Yield the reply to a chat, piece by piece, as it is generated."""
+    def stream(
+        self, messages: Sequence[Message], *, max_tokens: int, first_token: dict[str, float] | None = None
+    ) -> Iterator[str]:
+        """Yield the reply to a chat, piece by piece, as it is generated.
+
+        Given a `first_token` dict, a backend that can read its output probabilities fills it
+        with the likeliest first tokens and their probabilities (the model's own judgement of
+        how to open the reply, whatever it then writes); one that cannot leaves it empty.
+        """
         ...
 
 
@@ -70,19 +82,46 @@ class LlamaCppLLM:
                 raise LLMUnavailableError(f"Không nạp được mô hình {self.model_path}: {exc}") from exc
         return self._model
 
-    def stream(self, messages: Sequence[Message], *, max_tokens: int) -> Iterator[str]:
+    def stream(
+        self, messages: Sequence[Message], *, max_tokens: int, first_token: dict[str, float] | None = None
+    ) -> Iterator[str]:
         with self._lock:
             model = self._load()
+            probe = {"logits_processor": [_FirstTokenProbe(model, first_token)]} if first_token is not None else {}
             chunks = model.create_chat_completion(
                 messages=[dict(m) for m in messages],
                 max_tokens=max_tokens,
                 temperature=self._temperature,
                 stream=True,
+                **probe,
             )
             for chunk in chunks:
                 piece = chunk["choices"][0]["delta"].get("content")
                 if piece:
                     yield piece
+
+
+class _FirstTokenProbe:
+    """A llama.cpp logits processor that reads the first token's distribution and changes nothing.
+
+    llama-cpp-python reports logprobs only for a model built with logits_all (the logits of every
+    prompt token: ~2 GB here), so the first sampling step's own logits are read instead.
+    """
+
+    def __init__(self, model: Any, out: dict[str, float]) -> None:
+        self._model = model
+        self._out = out
+
+    def __call__(self, input_ids: Any, scores: Any) -> Any:
+        if not self._out:
+            import numpy as np
+
+            z = np.exp(scores - scores.max())
+            probs = z / z.sum()
+            for i in np.argpartition(probs, -FIRST_TOKEN_ALTERNATIVES)[-FIRST_TOKEN_ALTERNATIVES:]:
+                token = self._model.detokenize([int(i)]).decode("utf-8", errors="ignore")
+                self._out[token] = self._out.get(token, 0.0) + float(probs[i])
+        return scores
 
 
 class OpenAICompatibleLLM:
@@ -112,10 +151,15 @@ class OpenAICompatibleLLM:
             )
         return self._client
 
-    def stream(self, messages: Sequence[Message], *, max_tokens: int) -> Iterator[str]:
+    def stream(
+        self, messages: Sequence[Message], *, max_tokens: int, first_token: dict[str, float] | None = None
+    ) -> Iterator[str]:
         import openai
 
         client = self._connect()
+        probe: dict[str, Any] = (
+            {"logprobs": True, "top_logprobs": FIRST_TOKEN_ALTERNATIVES} if first_token is not None else {}
+        )
         try:
             response = client.chat.completions.create(
                 model=self.model,
@@ -123,12 +167,26 @@ class OpenAICompatibleLLM:
                 max_tokens=max_tokens,
                 temperature=self._temperature,
                 stream=True,
+                **probe,
             )
             for chunk in response:
-                if chunk.choices and chunk.choices[0].delta.content:
-                    yield chunk.choices[0].delta.content
+                if not chunk.choices:
+                    continue
+                choice = chunk.choices[0]
+                if first_token is not None and not first_token and choice.logprobs and choice.logprobs.content:
+                    first_token.update(_first_alternatives([c.model_dump() for c in choice.logprobs.content]))
+                if choice.delta.content:
+                    yield choice.delta.content
         except openai.APIError as exc:
             raise LLMUnavailableError(f"Máy chủ LLM {self.base_url} lỗi: {exc}") from exc
+
+
+def _first_alternatives(content: Sequence[Mapping[str, Any]] | None) -> dict[str, float]:
+    """{token: probability} of the first token's alternatives, from OpenAI-style logprobs."""
+    if not content:
+        return {}
+    top = content[0].get("top_logprobs") or [{"token": content[0]["token"], "logprob": content[0]["logprob"]}]
+    return {str(t["token"]): math.exp(float(t["logprob"])) for t in top}
 
 
 _EVIDENCE_LINE = re.compile(r"^\[(\d+)\]\s*(.+)$", re.MULTILINE)
@@ -153,9 +211,11 @@ class FakeLLM:
         replies: Sequence[str] | Callable[[Sequence[Message]], str] | None = None,
         *,
         error: Exception | None = None,
+        first_token: Mapping[str, float] | None = None,
     ) -> None:
         self._replies = replies
         self._error = error
+        self._first_token = dict(first_token or {})  # what a probing caller is told, if anything
         self.calls: list[list[Message]] = []
 
     def _reply(self, messages: Sequence[Message]) -> str:
@@ -166,10 +226,14 @@ class FakeLLM:
         index = min(len(self.calls) - 1, len(self._replies) - 1)
         return self._replies[index]
 
-    def stream(self, messages: Sequence[Message], *, max_tokens: int) -> Iterator[str]:
+    def stream(
+        self, messages: Sequence[Message], *, max_tokens: int, first_token: dict[str, float] | None = None
+    ) -> Iterator[str]:
         if self._error is not None:
             raise self._error
         self.calls.append(list(messages))
+        if first_token is not None and self._first_token:
+            first_token.update(self._first_token)
         # Word by word, spaces kept, like a tokenizer would deliver it, and cut at the limit like a model.
         yield from re.findall(r"\S+\s*|\s+", self._reply(messages))[:max_tokens]
 

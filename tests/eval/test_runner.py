@@ -9,7 +9,7 @@ import pytest
 
 from eval.questions import load_questions
 from eval.report import write_report
-from eval.runner import METRICS, check_minimums, run, summarize, summarize_group
+from eval.runner import METRICS, check_minimums, first_sentence, run, summarize, summarize_group
 from rag.cli import main
 from tests.conftest import make_settings
 
@@ -104,10 +104,26 @@ def test_summary_metrics_are_the_gateable_ones() -> None:
             "source_recall": 1.0,
             "citation_valid": True,
             "citation_precise": [True],
+            "answer_chars": 80,
+            "model_written": True,
+            "key_fact_first": True,
         },
+        "mode": "generative",
         "timings_ms": {"retrieval": 1.0, "first_token": 2.0, "total": 3.0},
     }
     assert set(summarize_group([record])) == set(METRICS)
+
+
+@pytest.mark.parametrize(
+    ("answer", "first"),
+    [
+        ("Tỉnh A đã tổ chức 15 cuộc thanh tra [1]. Tỉnh có 9 huyện [2].", "Tỉnh A đã tổ chức 15 cuộc thanh tra."),
+        ("Theo các bài báo:\nĐội B thắng 1-0 [1].\nBàn thắng ở phút 85 [2].", "Đội B thắng 1-0."),
+        ("Ballooning Media was fined 7 triệu đồng [1].", "Ballooning Media was fined 7 triệu đồng."),
+    ],
+)
+def test_first_sentence_skips_the_quote_lead_and_markers(answer: str, first: str) -> None:
+    assert first_sentence(answer) == first
 
 
 def test_cli_eval_exit_code_follows_gates(

@@ -28,6 +28,9 @@ def test_generative_answer_states_the_figure_with_exact_citations(real_pipeline:
     assert answer is not None and not answer.refused
     assert any(isinstance(e, Token) for e in events) or answer.fallback
     assert "1.695" in answer.answer and answer.citations
+    # The model's own judgement was read from its first-token probabilities (in process or on the
+    # server): it did not lean towards "not found" for a question its excerpts answer.
+    assert 0.0 <= answer.signals["model_refuse"] < 0.5
     texts = _articles(real_pipeline)
     for c in answer.citations:
         assert c.quote == texts[c.source][c.start : c.end]

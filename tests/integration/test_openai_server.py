@@ -47,6 +47,7 @@ def test_served_model_streams_a_verified_cited_answer(real_pipeline: Pipeline, l
     assert any(isinstance(e, Token) for e in events)  # streamed from the server
     assert answer.fallback != EXTRACTIVE_NO_LLM
     assert "1.695" in answer.answer and answer.citations
+    assert 0.0 <= answer.signals["model_refuse"] < 0.5  # the server's logprobs of the first token
     texts = pipeline.article_texts(c.source for c in answer.citations)
     for c in answer.citations:
         assert c.quote == texts[c.source][c.start : c.end]

@@ -395,3 +395,17 @@ def test_extractive_mode_still_quotes_the_whole_sentence() -> None:
         "Thanh tra Bình Định kiến nghị thu hồi bao nhiêu tiền trong năm 2022?", mode="extractive"
     )
     assert "46 cuộc" in answer.answer and "18 tỷ 450 triệu đồng" in answer.answer
+
+
+def test_the_model_s_leaning_towards_not_found_refuses_even_when_another_opening_won() -> None:
+    """The first-token probability of "KHÔNG TÌM THẤY" is the model's judgement; past the threshold
+    it refuses though the greedy reply was an answer, and below it the answer stands."""
+    reply = citing("1 tỷ 266", "Quảng Trị đã thu hồi được 1 tỷ 266 triệu đồng")
+    question = "Quảng Trị đã thu hồi được bao nhiêu tiền qua thanh tra?"
+    leaning = {"Qu": 0.6, "KH": 0.25, "Kh": 0.15}
+    strict = Settings.model_validate({"answer": {"model_refuse_min": 0.3}})
+    refused = AnswerChain(strict, lambda q: list(CORPUS), lambda: FakeLLM(reply, first_token=leaning)).invoke(question)
+    assert refused.refused and refused.signals["model_refuse"] == pytest.approx(0.4)
+    lenient = Settings.model_validate({"answer": {"model_refuse_min": 0.5}})
+    kept = AnswerChain(lenient, lambda q: list(CORPUS), lambda: FakeLLM(reply, first_token=leaning)).invoke(question)
+    assert not kept.refused and "1 tỷ 266 triệu đồng [1]" in kept.answer

@@ -12,6 +12,7 @@ from rag.answerability import (
     model_refused,
     names_person,
     person_names,
+    refusal_probability,
     states_quantity,
 )
 from rag.evidence import Evidence
@@ -258,3 +259,18 @@ def test_answer_type_first(question: str, sentences: list[tuple[str, float]], by
     assert ordered[0].text == first
     assert [e.n for e in ordered] == list(range(1, len(sentences) + 1))
     assert sorted(e.text for e in ordered) == sorted(t for t, _ in sentences)
+
+
+@pytest.mark.parametrize(
+    ("first_token", "p"),
+    [
+        # the openings of "KHÔNG TÌM THẤY" in any case, summed
+        ({"Kh": 0.079, "KH": 0.01, "Google": 0.689}, 0.089),
+        ({"KHÔNG": 0.7, " Không": 0.1, "Amazon": 0.2}, 0.8),
+        # a name or a word that merely starts with K is not the refusal
+        ({"Amazon": 0.91, "K": 0.05, "Kết": 0.04}, 0.0),
+        ({}, 0.0),
+    ],
+)
+def test_refusal_probability(first_token: dict[str, float], p: float) -> None:
+    assert refusal_probability(first_token) == pytest.approx(p)
