@@ -10,7 +10,7 @@ those to passages lacking the facts are dropped when another states them all.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import replace
 
 from rag.answerability import adds_nothing, invented_numbers
@@ -19,7 +19,7 @@ from rag.evidence import Evidence, coverage
 from rag.language import detect_language
 from rag.sentences import split_sentences
 from rag.text import years_in
-from rag.verification import Facts, Support, check_support, facts_in
+from rag.verification import Facts, check_support, facts_in
 
 # A sentence ending in one of these is finished.
 _FINISHED = re.compile(r"""[.!?…\]"”)]\s*$""")
@@ -76,25 +76,14 @@ def unanswered_reason(text: str, evidence: Sequence[Evidence], question: str) ->
     return f"mô hình nêu số không có trong bài ({', '.join(invented)})" if invented else None
 
 
-def _given_by_question(support: Support, question: str, articles: Sequence[str]) -> bool:
-    """The facts missing from the cited sentences are all the question's own, and their articles
-    state them: "Tàu ... mắc cạn gần đảo Phú Quý chở hơn 1.800 tấn dầu [1]" repeats where the
-    question placed the ship, and the cited sentence's article says so. A name the question gave
-    that the cited article never states (a trap: another province's report) still fails."""
-    if not question or not articles:
-        return False
-    missing = Facts(frozenset(support.missing_numbers), support.missing_entities)
-    return check_support(missing, [question]).ok and check_support(missing, articles).ok
-
-
 def verify_answer(
-    text: str, evidence: Sequence[Evidence], question: str = "", articles: Mapping[str, str] | None = None
+    text: str, evidence: Sequence[Evidence], question: str = ""
 ) -> tuple[list[MarkedSentence], list[str]]:
     """The sentences that survive (markers valid, facts supported) and a note per dropped one.
 
-    Every number and name of a sentence must be in the sentences it cites, except the
-    question's own ones that the cited sentences' articles state (`articles`: source -> text):
-    the reply may repeat the setting the question gave. A sentence whose markers point to
+    Every number and name of a sentence must be in the sentences it cites, even one the
+    question itself stated: "Năm 2021, ..." citing a sentence without 2021 is dropped, since
+    the citation would not show the reader that fact. A sentence whose markers point to
     sentences lacking its facts is cited to the one evidence sentence stating them all, if any.
     """
     by_n = {e.n: e for e in evidence}
@@ -122,10 +111,6 @@ def verify_answer(
             )
             s, cited = recited, [by_n[n] for n in recited.markers]
             support = check_support(facts, [e.text for e in cited])
-        if not support.ok and _given_by_question(
-            support, question, [(articles or {}).get(e.source, "") for e in cited]
-        ):
-            support = Support((), ())
         if not support.ok:
             notes.append(f"bỏ câu có dữ kiện không có trong đoạn trích dẫn ({support.describe()}): {s.text!r}")
             continue

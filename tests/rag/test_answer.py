@@ -320,19 +320,14 @@ def test_the_model_sees_the_question_with_restored_diacritics() -> None:
     assert f"Câu hỏi: {restored}" in llm.calls[0][1]["content"]
 
 
-def test_the_question_s_own_setting_may_come_from_the_cited_article() -> None:
-    """The reply may repeat the year the question gave when the cited sentence's article states it;
-    a name the article never states still drops the sentence."""
+def test_a_fact_from_the_question_must_also_be_in_the_cited_sentence() -> None:
+    """Restating the question's year while citing a sentence without it would be a bad citation."""
 
-    question = "Năm 2019, Quảng Trị đã thu hồi được bao nhiêu tiền qua thanh tra?"
     reply = citing("1 tỷ 266", "Năm 2019, Quảng Trị đã thu hồi được 1 tỷ 266 triệu đồng")
-    answer = chain(FakeLLM(reply)).invoke(question)
-    assert answer.fallback is None
-    assert answer.answer.startswith("Năm 2019, Quảng Trị đã thu hồi được 1 tỷ 266 triệu đồng [1]")
-    trap = citing("1 tỷ 266", "Năm 2019, Quảng Trị và Thanh Hóa đã thu hồi được 1 tỷ 266 triệu đồng")
-    answer = chain(FakeLLM(trap)).invoke(question)
+    answer = chain(FakeLLM(reply)).invoke("Năm 2019, Quảng Trị đã thu hồi được bao nhiêu tiền qua thanh tra?")
     assert answer.fallback == EXTRACTIVE_UNVERIFIED
-    assert any("Thanh Hóa" in note for note in answer.notes)
+    assert "Năm 2019, Quảng Trị đã thu hồi" not in answer.answer
+    assert any("số 2019" in note for note in answer.notes)
 
 
 def test_generative_comparison_shows_and_quotes_both_sides_despite_a_small_budget() -> None:

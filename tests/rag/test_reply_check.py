@@ -90,33 +90,3 @@ def test_verify_answer_recites_or_drops(
 )
 def test_other_years(question: str, cited: list[str], other: list[str]) -> None:
     assert other_years(question, cited) == other
-
-
-SHIP = Evidence(
-    1, "tau.txt", "Tàu mắc cạn", None, "tau.txt#0", 0, 60, "Tàu Chemroad Journey chở hơn 1.800 tấn dầu.", 70.0
-)
-SHIP_ARTICLE = "Tàu Chemroad Journey mắc cạn cách đảo Phú Quý 28 hải lý. Tàu Chemroad Journey chở hơn 1.800 tấn dầu."
-
-
-@pytest.mark.parametrize(
-    ("reply", "question", "kept"),
-    [
-        # the reply repeats the setting the question gave, which the cited sentence's article states
-        (
-            "Tàu Chemroad Journey mắc cạn gần đảo Phú Quý chở hơn 1.800 tấn dầu [1].",
-            "Tàu Chemroad Journey mắc cạn gần đảo Phú Quý chở bao nhiêu dầu?",
-            True,
-        ),
-        # a place the question gave that the article never states: a trap, dropped
-        (
-            "Tàu Chemroad Journey mắc cạn gần đảo Côn Sơn chở hơn 1.800 tấn dầu [1].",
-            "Tàu Chemroad Journey mắc cạn gần đảo Côn Sơn chở bao nhiêu dầu?",
-            False,
-        ),
-        # a name neither the question nor the cited sentence gave: dropped, whatever the article says
-        ("Tàu Chemroad Journey chở hơn 1.800 tấn dầu gần đảo Phú Quý [1].", "Tàu chở bao nhiêu dầu?", False),
-    ],
-)
-def test_the_question_s_own_setting_may_come_from_the_cited_article(reply: str, question: str, kept: bool) -> None:
-    sentences, _ = verify_answer(reply, [SHIP], question, {"tau.txt": SHIP_ARTICLE})
-    assert bool(sentences) is kept
