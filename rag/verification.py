@@ -106,7 +106,16 @@ def _contains_entity(entity: str, haystack: str, folded_haystack: str, opener: b
     # A run opening a sentence may owe its first capital to grammar ("Trận Australia - Brazil",
     # "Chuỗi Whole Foods"): the rest, if itself a name, stands for it.
     rest = entity.split(" ", 1)[1] if opener and " " in entity else ""
-    return rest[:1].isupper() and _contains_exactly(rest, haystack, folded_haystack)
+    if rest[:1].isupper() and _contains_exactly(rest, haystack, folded_haystack):
+        return True
+    # Capitals alone cannot tell where one name ends and the next begins: "Rome Masters Svitolina"
+    # (a question typed as keywords) is two names, each found on its own.
+    words = entity.split()
+    return len(words) >= 3 and any(
+        _contains_exactly(" ".join(words[:i]), haystack, folded_haystack)
+        and _contains_exactly(" ".join(words[i:]), haystack, folded_haystack)
+        for i in range(1, len(words))
+    )
 
 
 def _contains_exactly(entity: str, haystack: str, folded_haystack: str) -> bool:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from rag.verification import facts_in, named_entities, supporting_sources, verify_sentence
+from rag.verification import check_support, facts_in, named_entities, supporting_sources, verify_sentence
 
 
 @pytest.mark.parametrize(
@@ -67,3 +67,23 @@ ARTICLES = {
 )
 def test_supporting_sources(question: str, sources: list[str]) -> None:
     assert supporting_sources(facts_in(question), ARTICLES) == sources
+
+
+@pytest.mark.parametrize(
+    ("question", "passage", "ok"),
+    [
+        # a keyword question runs two names together; each is in the passage on its own
+        ("chung ket Rome Masters Svitolina thang Halep", "Svitolina đánh bại Halep ở chung kết Rome Masters.", True),
+        ("Doanh thu Vinamilk Hà Nội năm 2016", "Vinamilk đạt doanh thu lớn tại thị trường Hà Nội năm 2016.", True),
+        # a two-word name is never split: "U15 Lào" is not "U15" plus any "Lào"
+        (
+            "Trong trận ra quân, U15 Lào thắng Campuchia mấy bàn?",
+            "U15 Việt Nam thắng Campuchia 2-1, còn Lào nghỉ.",
+            False,
+        ),
+        # a name the passage lacks, whatever the split
+        ("Rome Masters Ostapenko", "Svitolina đánh bại Halep ở chung kết Rome Masters.", False),
+    ],
+)
+def test_names_run_together_are_found_apart(question: str, passage: str, ok: bool) -> None:
+    assert check_support(facts_in(question), [passage]).ok is ok
