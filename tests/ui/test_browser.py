@@ -110,6 +110,12 @@ def test_chat_sources_upload_delete(page, live_server: LiveServer, tmp_path: Pat
     record_figures({"browser_extractive_full_s": round(time.perf_counter() - t1, 2)})
     expect(sources).to_contain_text(EXTRACTIVE_Q)
     expect(page.locator("#rag-chat .rag-answer").nth(1).locator(".rag-label")).to_have_text("trích dẫn")
+    # The page shows the answer the API gives for the same question, word for word.
+    from gradio_client import Client
+
+    api = Client(live_server.url, verbose=False).predict(EXTRACTIVE_Q, "extractive", [], api_name="/ask")
+    shown = " ".join(page.locator("#rag-chat .rag-answer").nth(1).inner_text().split())
+    assert " ".join(api["answer"].split()) in shown, (api["answer"], shown)
 
     # 3. Open the source: the quoted passage is highlighted in its article.
     first_marker.click()
