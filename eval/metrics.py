@@ -23,8 +23,8 @@ DEFINITIONS: dict[str, str] = {
     "answerable questions that have one.",
     "citation_validity": "Share of non-refused answers whose every citation quote equals article_text[start:end] "
     "and whose every [n] marker has a citation.",
-    "citation_precision": "Share of citations (in non-refused answers) whose quote states the numbers and names "
-    "of the answer sentence that cites it.",
+    "citation_precision": "Share of citations (in non-refused answers) whose quote, with its article's title shown "
+    "above it on the citation card, states the numbers and names of the answer sentence that cites it.",
     "source_recall": "Mean over answered answerable questions of |cited sources ∩ gold_sources| / |gold_sources|.",
     "model_written_share": "Generative mode: of the answered questions, the share answered by the model's own "
     "verified sentences (not a quote of the evidence).",

@@ -30,6 +30,7 @@ from eval.metrics import (
 from eval.questions import Question
 from rag.answer import Answer, AnswerChain, Done, Event
 from rag.citations import parse_markers, strip_markers
+from rag.cleaning import display_title
 from rag.config import Settings
 from rag.history import Turn
 from rag.pipeline import Pipeline
@@ -120,7 +121,8 @@ def _evidence_count(pipeline: Pipeline, q: Question) -> int:
 def citation_checks(answer: Answer, articles: dict[str, str]) -> tuple[bool, list[bool]]:
     """(every citation exact and every marker backed, per-citation "quote states its sentence's facts")."""
     valid = all(articles.get(c.source, "")[c.start : c.end] == c.quote for c in answer.citations)
-    quotes = {c.n: c.quote for c in answer.citations}
+    # A citation card shows the article's title above the quote: together they back the sentence.
+    quotes = {c.n: f"{display_title(c.title)}\n{c.quote}" for c in answer.citations}
     precise: list[bool] = []
     for span in split_sentences(answer.answer):
         raw = answer.answer[span.start : span.end]

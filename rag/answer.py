@@ -163,7 +163,7 @@ def extractive_pick(
     fits: Callable[[str], bool] | None = None,
     question: str = "",
 ) -> list[Evidence]:
-    """The sentences an extractive answer quotes, in article order (at most EXTRACTIVE_SENTENCES).
+    """The sentences an extractive answer quotes, best first (at most EXTRACTIVE_SENTENCES).
 
     The best evidence sentence, the other pieces of it when it was cut, runners-up scoring
     within the margin, and, for a question pinning two entities or years (a comparison),
@@ -185,7 +185,15 @@ def extractive_pick(
     picked += [e for e in evidence if e.sentence == top.sentence]
     picked += [e for e in evidence if e.score >= best - EXTRACTIVE_MARGIN]
     chosen = list(dict.fromkeys(picked))[:EXTRACTIVE_SENTENCES]
-    return sorted(chosen, key=lambda e: (e.source, e.start))
+    # Best first, so the answer leads with the sentence holding the asked fact (on the dev sets the
+    # key fact opened 75-87% of quoted answers, against 44-50% in article order); the pieces of a
+    # cut sentence stay together, in text order.
+    group = {e: (e.source, e.sentence_start if e.sentence_start >= 0 else e.start) for e in chosen}
+    rank: dict[tuple[str, int], int] = {}
+    for e in chosen:
+        at = evidence.index(e) if e in evidence else len(evidence)
+        rank[group[e]] = min(rank.get(group[e], at), at)
+    return sorted(chosen, key=lambda e: (rank[group[e]], e.start))
 
 
 def to_fact_clause(evidence: Evidence, question: str) -> Evidence:

@@ -15,6 +15,7 @@ from dataclasses import replace
 
 from rag.answerability import adds_nothing, invented_numbers
 from rag.citations import MarkedSentence, split_marked
+from rag.cleaning import display_title
 from rag.evidence import Evidence, coverage
 from rag.language import detect_language
 from rag.sentences import split_sentences
@@ -37,6 +38,13 @@ def finished_part(text: str) -> tuple[str, str]:
     return text[: sentences[-2].end] if len(sentences) > 1 else "", text[last.start : last.end]
 
 
+def _card(evidence: Evidence) -> str:
+    """What a citation shows the reader: the article's title above the quoted passage. A reply
+    naming the province or ministry the title names ("Quảng Trị" for a passage of the Quảng Trị
+    report) is backed by the card, though the sentence itself leaves the name to the headline."""
+    return f"{display_title(evidence.title)}\n{evidence.text}"
+
+
 def _supporting(sentence: MarkedSentence, evidence: Sequence[Evidence]) -> MarkedSentence | None:
     """The sentence cited to the one evidence sentence stating all its facts and most of its words.
 
@@ -49,7 +57,7 @@ def _supporting(sentence: MarkedSentence, evidence: Sequence[Evidence]) -> Marke
         return None
     best: tuple[float, int] | None = None
     for e in evidence:
-        if not check_support(facts, [e.text]).ok:
+        if not check_support(facts, [_card(e)]).ok:
             continue
         overlap = 1.0 if english else coverage(sentence.text, e.text)
         if overlap >= 0.5 and (best is None or overlap > best[0]):
@@ -104,13 +112,13 @@ def verify_answer(
             s = aligned
         cited = [by_n[n] for n in s.markers]
         facts = facts_in(s.text)
-        support = check_support(facts, [e.text for e in cited])
+        support = check_support(facts, [_card(e) for e in cited])
         if not support.ok and facts and (recited := _supporting(s, evidence)):
             notes.append(
                 f"sửa trích dẫn {list(s.markers)} thành {list(recited.markers)}: đoạn cũ thiếu {support.describe()}"
             )
             s, cited = recited, [by_n[n] for n in recited.markers]
-            support = check_support(facts, [e.text for e in cited])
+            support = check_support(facts, [_card(e) for e in cited])
         if not support.ok:
             notes.append(f"bỏ câu có dữ kiện không có trong đoạn trích dẫn ({support.describe()}): {s.text!r}")
             continue
@@ -132,5 +140,5 @@ def tighten(sentence: MarkedSentence, cited: Sequence[Evidence], facts: Facts) -
     """
     if not facts or len(cited) < 2:
         return sentence
-    alone = tuple(e.n for e in cited if check_support(facts, [e.text]).ok)
+    alone = tuple(e.n for e in cited if check_support(facts, [_card(e)]).ok)
     return replace(sentence, markers=alone) if alone else sentence

@@ -259,7 +259,8 @@ def test_extractive_pick_takes_runners_up_pieces_and_other_articles() -> None:
         _ev(4, 50.0, start=160, sentence_start=100),
         _ev(5, 40.0, source="b.txt"),
     )
-    assert extractive_pick([top, close, far]) == [close, top]  # article order
+    assert extractive_pick([top, close, far]) == [top, close]  # best first
+    assert extractive_pick([top, close, piece]) == [top, piece, close]  # a cut sentence's pieces together
     assert piece in extractive_pick([top, far, piece])  # the rest of a cut sentence
     assert other in extractive_pick([top, far, other], per_source=True)
     assert other not in extractive_pick([top, far, other])

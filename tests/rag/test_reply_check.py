@@ -53,12 +53,19 @@ EVIDENCE = [
         # wrong marker, another sentence states every fact: cited to that one
         ("Đã xác minh 26 trường hợp của năm 2022 [1].", "", (2,), "sửa trích dẫn [1] thành [2]"),
         ("Năm 2021, Quảng Ninh phát hiện 1 vụ [2].", "", (3,), "sửa trích dẫn [2] thành [3]"),
-        # a name the cited sentence lacks, even one the question gave: dropped (no sentence states it)
+        # a name the cited article's title shows on the citation card, above the quote: kept
         (
             "Bộ Ngoại giao đã xác minh 26 trường hợp của năm 2022 [2].",
             "Bộ Ngoại giao đã xác minh bao nhiêu trường hợp?",
+            (2,),
             None,
-            "Bộ Ngoại",
+        ),
+        # a name neither the cited sentence nor its title gives, even one the question gave: dropped
+        (
+            "Bộ Tư pháp đã xác minh 26 trường hợp của năm 2022 [2].",
+            "Bộ Tư pháp đã xác minh bao nhiêu trường hợp?",
+            None,
+            "Bộ Tư",
         ),
         # the question's year must be in the cited sentence itself
         ("Năm 2021, đã xác minh 26 trường hợp [2].", "Năm 2021 đã xác minh bao nhiêu trường hợp?", None, "số 2021"),
