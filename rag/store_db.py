@@ -11,7 +11,7 @@ import json
 import sqlite3
 import threading
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
@@ -181,14 +181,19 @@ class StoreDB:
 
 
 @contextmanager
-def write_lock(index_dir: Path) -> Iterator[None]:
-    """Serialise writers (CLI ingest, UI upload, background embedding) on one index."""
+def file_lock(path: Path) -> Iterator[None]:
+    """An exclusive lock between processes, held on `path` (created if missing) until exit."""
     import fcntl
 
-    index_dir.mkdir(parents=True, exist_ok=True)
-    with open(index_dir / ".lock", "w") as fh:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "w") as fh:
         fcntl.flock(fh, fcntl.LOCK_EX)
         try:
             yield
         finally:
             fcntl.flock(fh, fcntl.LOCK_UN)
+
+
+def write_lock(index_dir: Path) -> AbstractContextManager[None]:
+    """Serialise writers (CLI ingest, UI upload, background embedding) on one index."""
+    return file_lock(index_dir / ".lock")

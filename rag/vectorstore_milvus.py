@@ -17,8 +17,8 @@ from __future__ import annotations
 import fcntl
 import os
 import threading
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
+from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +29,7 @@ from rag.config import VectorStoreSettings
 from rag.errors import RagError
 from rag.records import CHUNK, SENTENCE, vector_owner
 from rag.store import DocStore
+from rag.store_db import file_lock
 
 _KINDS = {CHUNK: "chunks", SENTENCE: "sentences"}
 _UPSERT_BATCH = 1000  # rows per request: ~3 MB at 768 dimensions, well under gRPC's 64 MB
@@ -195,16 +196,10 @@ def store_identity(store: DocStore) -> str:
     return "" if manifest is None else f"{manifest.embedding_model}|{manifest.dimension}|{manifest.updated!r}"
 
 
-@contextmanager
-def _catch_up_lock(index_dir: Path) -> Iterator[None]:
+def _catch_up_lock(index_dir: Path) -> AbstractContextManager[None]:
     """One process at a time replays the store into Milvus, so a slower one cannot write an older
     seq over a newer one (the processes sharing a store share its folder)."""
-    with open(index_dir / ".milvus.lock", "w") as fh:
-        fcntl.flock(fh, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(fh, fcntl.LOCK_UN)
+    return file_lock(index_dir / ".milvus.lock")
 
 
 class MilvusVectors:
