@@ -5,8 +5,9 @@
 Trust rules:
 - the question's pinned facts (entities, numbers) must all appear in one retrieved article,
   otherwise the reply is the fixed refusal with the closest passages as "see also";
-- a "how many" or "who" question whose best evidence states no new number or name is refused
-  (rag/answerability.py);
+- otherwise one calibrated score (rag/confidence.py) weighs how closely, how fully and with
+  what kind of fact (a number of the counted thing, a name) the evidence answers, and refuses
+  below `answer.min_confidence`;
 - every shown sentence cites an evidence sentence that states its numbers and names (a wrong
   marker is moved to the one that does) and is not about another year than the asked one;
   failing sentences are dropped; if none survives, a reply stating a number that no evidence
@@ -18,16 +19,15 @@ Trust rules:
 
 from __future__ import annotations
 
-import re
 import time
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from langchain_core.runnables import Runnable, RunnableGenerator, RunnableLambda
 
+from rag.answer_prompt import answer_complete, build_messages, within_budget
 from rag.answerability import (
-    adds_nothing,
     answer_type_first,
     answers_asked_type,
     asks_person,
@@ -37,16 +37,15 @@ from rag.answerability import (
     states_quantity,
 )
 from rag.citations import Citation, citation_for, render
-from rag.clauses import fact_clause
 from rag.confidence import answer_score, answer_signals
 from rag.config import Settings
-from rag.evidence import Evidence, SentenceScores, coverage, estimate_tokens, select_evidence
+from rag.evidence import Evidence, SentenceScores, coverage, select_evidence
 from rag.facts import asks_figure, is_comparison
 from rag.history import Condensed, Turn, condense
 from rag.language import Language, detect_language
 from rag.llm import LLM, LLMUnavailableError, Message
 from rag.llm_gate import LLMGate
-from rag.prompts import render as render_prompt
+from rag.quoting import EXTRACTIVE_MARGIN, as_quote, extractive_pick, to_fact_clause
 from rag.reply_check import finished_part, unanswered_reason, verify_answer
 from rag.retrieval import SearchHit, validate_query
 from rag.verification import Facts, check_support, facts_in, supporting_sources
@@ -57,9 +56,6 @@ REFUSAL: dict[Language, str] = {
     "en": "This information was not found in the available articles.",
 }
 _EXTRACTIVE_LEAD: dict[Language, str] = {"vi": "Theo các bài báo:", "en": "From the articles (in Vietnamese):"}
-# A generated answer is cut after this many cited sentences ("... [1]." or "... [1][2].").
-MAX_ANSWER_SENTENCES = 2
-_CITED_END = re.compile(r"\]\s*[.!?…](?:\s|$)")
 # Without dense scores (not embedded yet), Vietnamese questions whose evidence holds less than this
 # share of their content words are refused.
 MIN_COVERAGE = 0.4
@@ -67,12 +63,6 @@ _UNTYPED = "các câu bằng chứng tốt nhất không nêu điều câu hỏi
 # An unverifiable model answer falls back to quoting only when the best sentence covers this much.
 STRONG_COVERAGE = 0.4
 SEE_ALSO = 3
-# Extractive answers quote at most this many sentences, those scoring within the margin of the
-# best (evidence scores are dominated by 100 x dense similarity: 12 points ~ 0.12 similarity).
-# Chosen on the dev sets: from 5 to 12, key facts 107 -> 113 of 162 (dev set 2) and 59 -> 62 of
-# 69 (seed dev), none lost, for quotes ~20% longer (median 358 -> 433 characters on dev set 2).
-EXTRACTIVE_SENTENCES = 3
-EXTRACTIVE_MARGIN = 12.0
 # Fallback reasons reported in Answer.fallback.
 DROPPED = "dropped_unverified_sentences"
 EXTRACTIVE_UNVERIFIED = "extractive_unverified_answer"
@@ -155,109 +145,6 @@ class _State:
 
 def _ms(since: float) -> float:
     return round((time.perf_counter() - since) * 1000, 1)
-
-
-def extractive_pick(
-    evidence: Sequence[Evidence],
-    per_source: bool = False,
-    fits: Callable[[str], bool] | None = None,
-    question: str = "",
-) -> list[Evidence]:
-    """The sentences an extractive answer quotes, best first (at most EXTRACTIVE_SENTENCES).
-
-    The best evidence sentence, the other pieces of it when it was cut, runners-up scoring
-    within the margin, and, for a question pinning two entities or years (a comparison),
-    the best sentence of each article first: the best one of the asked type (`fits`) if any.
-    """
-    if not evidence:
-        return []
-    best = evidence[0].score
-    picked = [evidence[0]]
-    if question and len(evidence) > 1 and adds_nothing(evidence[0].text, question):
-        # The top sentence only restates the question (often the title): the next one answers.
-        picked = [evidence[1]]
-    if per_source:
-        picked = []
-        for source in dict.fromkeys(e.source for e in evidence):
-            own = [e for e in evidence if e.source == source]
-            picked.append(next((e for e in own if fits is not None and fits(e.text)), own[0]))
-    top = picked[0]
-    picked += [e for e in evidence if e.sentence == top.sentence]
-    picked += [e for e in evidence if e.score >= best - EXTRACTIVE_MARGIN]
-    chosen = list(dict.fromkeys(picked))[:EXTRACTIVE_SENTENCES]
-    # Best first, so the answer leads with the sentence holding the asked fact (on the dev sets the
-    # key fact opened 75-87% of quoted answers, against 44-50% in article order); the pieces of a
-    # cut sentence stay together, in text order.
-    group = {e: (e.source, e.sentence_start if e.sentence_start >= 0 else e.start) for e in chosen}
-    rank: dict[tuple[str, int], int] = {}
-    for e in chosen:
-        at = evidence.index(e) if e in evidence else len(evidence)
-        rank[group[e]] = min(rank.get(group[e], at), at)
-    return sorted(chosen, key=lambda e: (rank[group[e]], e.start))
-
-
-def to_fact_clause(evidence: Evidence, question: str) -> Evidence:
-    """The evidence cut to its clause stating the asked figure (rag/clauses.py), offsets kept exact."""
-    span = fact_clause(evidence.text, question)
-    if span is None:
-        return evidence
-    a, b = span
-    start = evidence.sentence_start if evidence.sentence_start >= 0 else evidence.start
-    return replace(
-        evidence, start=evidence.start + a, end=evidence.start + b, text=evidence.text[a:b], sentence_start=start
-    )
-
-
-def as_quote(text: str) -> str:
-    """One evidence sentence on one line, ending like a sentence ("…" when it was cut)."""
-    text = " ".join(text.split())
-    if text and text[-1] in ".!?…":
-        return text
-    return text.rstrip(",;:") + ("…" if text[-1] in ",;:" else ".")
-
-
-def answer_complete(text: str) -> bool:
-    """The model has written what the prompt asks for: two cited sentences, or a blank line."""
-    return "\n\n" in text.strip() or len(_CITED_END.findall(text)) >= MAX_ANSWER_SENTENCES
-
-
-def within_budget(evidence: Sequence[Evidence], budget: int, first: Sequence[Evidence] = ()) -> list[Evidence]:
-    """The evidence sentences for the prompt, renumbered [1], [2], ... in order: `first` always,
-    then the leading others whose estimated tokens fit the budget (the first sentence always).
-
-    A comparison's best sentence of each article goes in `first`, so the model sees both sides.
-    """
-    kept = list(dict.fromkeys(first))
-    used = sum(estimate_tokens(e.text) + 4 for e in kept)
-    for e in evidence:
-        if e in kept:
-            continue
-        cost = estimate_tokens(e.text) + 4
-        if kept and used + cost > budget:
-            break
-        kept.append(e)
-        used += cost
-    return [replace(e, n=i) for i, e in enumerate(kept, start=1)]
-
-
-def number_evidence(evidence: Sequence[Evidence]) -> str:
-    return "\n".join(f"[{e.n}] {' '.join(e.text.split())}" for e in evidence)
-
-
-def build_messages(question: str, evidence: Sequence[Evidence], language: Language) -> list[Message]:
-    """System prompt byte-identical across calls (llama.cpp reuses its KV cache); the rest varies."""
-    return [
-        {"role": "system", "content": render_prompt("answer_system")},
-        {
-            "role": "user",
-            "content": render_prompt(
-                "answer_user",
-                evidence=number_evidence(evidence),
-                question=question,
-                language_instruction=render_prompt(f"language_{language}"),
-            ),
-        },
-    ]
 
 
 class AnswerChain:
