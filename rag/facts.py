@@ -17,7 +17,7 @@ from typing import Literal
 
 from rag.text import canonical_number, normalise_numerals, years_in
 
-FigureKind = Literal["money", "percent", "time", "duration", "quarter", "ordinal", "score", "count"]
+FigureKind = Literal["money", "percent", "time", "duration", "quarter", "ordinal", "score", "count", "measure"]
 EntityKind = Literal["PER", "LOC", "ORG", "MISC", "ACRONYM"]
 
 
@@ -160,10 +160,44 @@ def _asks_ordinal(question: str, folded: str) -> bool:
 _ASKS_DURATION = re.compile(r"\bbao lau\b|\bhow long\b|\bhow many (?:years|months|weeks|days|hours|minutes)\b")
 
 
+# Questions asking a size: a dimension word before "bao nhiêu" ("dài bao nhiêu", "nặng tới bao
+# nhiêu", "diện tích khoảng bao nhiêu"). Read with marks: folded, "dài" is "đại", "cao" is
+# "cáo" ("bị cáo"), "sâu" is "sau" (after).
+_ASKS_MEASURE_MARKED = re.compile(
+    r"\b(?:dài|nặng|cao|rộng|sâu|xa|diện tích|chiều dài|chiều cao|chiều rộng|độ sâu|trọng lượng|cân nặng"
+    r"|khối lượng|trọng tải|công suất|tốc độ|vận tốc|nhiệt độ|độ cao)"
+    r"(?:\s+(?:là|khoảng|tới|đến|chừng|gần|hơn|tối đa|tối thiểu))*\s+bao nhiêu\b"
+)
+_ASKS_MEASURE = re.compile(r"\bhow (?:tall|high|heavy|far|wide|deep|big|large|fast)\b")
+# What a size is stated in, by the folded first word after the number ("1,2 mét", "11 kg", "50 ha",
+# "38 độ C", "250 km/h", "1m68").
+_MEASURE_UNITS = frozenset(
+    "m met km cm mm ha hecta m2 km2 kg g gam gram tan ta lit ml do mw kw gw hai dam "
+    "feet ft inch pound mile miles".split()
+)
+
+
+def _asks_measure(question: str, folded: str) -> bool:
+    if _ASKS_MEASURE.search(folded):
+        return True
+    if question.isascii():  # no marks to read: the folded dimension words collide too often
+        return False
+    marked = " ".join(re.sub(r"\bmấy\b", "bao nhiêu", question.lower()).split())
+    return _ASKS_MEASURE_MARKED.search(marked) is not None
+
+
+def _measured_noun(folded: str) -> bool:
+    """The words after "bao nhiêu" name no counted noun other than a unit of size: "công suất bao
+    nhiêu xe một ngày" counts cars, "dài bao nhiêu mét" asks a size."""
+    m = _COUNTED.search(folded)
+    noun = m.group(1).split()[0] if m and not m.group(0).startswith("how") else ""
+    return not noun or noun in _NOT_COUNTED or noun in _MEASURE_UNITS
+
+
 def asks_figure(question: str) -> bool:
     folded = _asked(question)
     patterns = (_ASKS_QUANTITY, _ASKS_SCORE, _ASKS_QUARTER, _ASKS_PERCENT, _ASKS_MONEY, _ASKS_TIME, _ASKS_DURATION)
-    return any(p.search(folded) for p in patterns) or _asks_ordinal(question, folded)
+    return any(p.search(folded) for p in patterns) or _asks_ordinal(question, folded) or _asks_measure(question, folded)
 
 
 def asked_figure(question: str) -> tuple[FigureKind, str]:
@@ -179,6 +213,8 @@ def asked_figure(question: str) -> tuple[FigureKind, str]:
         return "percent", ""
     if _ASKS_MONEY.search(folded):
         return "money", ""
+    if _asks_measure(question, folded) and _measured_noun(folded):
+        return "measure", ""
     if _ASKS_DURATION.search(folded):
         return "duration", ""
     if _ASKS_TIME.search(folded) and not _ASKS_QUANTITY.search(folded):
@@ -226,6 +262,8 @@ def states_asked_figure(question: str, texts: list[str]) -> bool:
         if not unit:  # a bare "bao nhiêu" ("bị phạt bao nhiêu?") asks an amount of any kind
             return any(f.kind in ("count", "money", "percent") for f in new)
         return any(same_unit(unit, f.unit) for f in new if f.kind == "count")
+    if kind == "measure":
+        return any(f.kind == "count" and f.unit.split()[:1] and f.unit.split()[0] in _MEASURE_UNITS for f in new)
     if kind == "time":  # "khi nào" may be answered by a date or by a span ("sau 3 ngày")
         return any(f.kind in ("time", "duration") for f in new)
     return any(f.kind == kind for f in new)

@@ -66,6 +66,15 @@ def test_figures(text: str, expected: Figure) -> None:
         ("Nhà đầu tư trả bao nhiêu cho mỗi cổ phiếu?", "count", ""),
         ("How much power does the engine produce?", "count", ""),
         ("How much did the painting sell for?", "money", ""),
+        # a size: a dimension word before "bao nhiêu", unless a counted noun follows it
+        ("Cây cầu dài bao nhiêu?", "measure", ""),
+        ("Tiền đạo mới cao bao nhiêu?", "measure", ""),
+        ("Khu đất dự án rộng khoảng bao nhiêu?", "measure", ""),
+        ("Con cá dài và nặng bao nhiêu?", "measure", ""),
+        ("How tall is the new tower?", "measure", ""),
+        ("Nhà máy có công suất bao nhiêu xe một ngày?", "count", "xe mot ngay"),
+        ("Bị cáo bao nhiêu tuổi?", "count", "tuoi"),
+        ("Bị cáo được giảm bao nhiêu năm tù?", "duration", "nam tu"),  # "cáo" is no "cao"
     ],
 )
 def test_asked_figure(question: str, kind: str, unit: str) -> None:
