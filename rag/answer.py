@@ -26,7 +26,7 @@ from typing import Any, Literal
 
 from langchain_core.runnables import Runnable, RunnableGenerator, RunnableLambda
 
-from rag.answer_prompt import answer_complete, build_messages, within_budget
+from rag.answer_prompt import answer_complete, answer_grammar, build_messages, within_budget
 from rag.answerability import (
     answer_type_first,
     answers_asked_type,
@@ -315,7 +315,9 @@ class AnswerChain:
             max_tokens = min(self.settings.llm.max_tokens, self.settings.answer.max_answer_tokens)
             # Closing the stream early stops generation (and releases the model's lock).
             first_token: dict[str, float] = {}
-            stream = llm.stream(state.messages, max_tokens=max_tokens, first_token=first_token)
+            use_grammar = self.settings.answer.output_grammar and bool(state.shown)
+            grammar = answer_grammar([e.n for e in state.shown]) if use_grammar else None
+            stream = llm.stream(state.messages, max_tokens=max_tokens, first_token=first_token, grammar=grammar)
             try:
                 for piece in stream:
                     if state.first_token_ms is None:

@@ -41,6 +41,19 @@ def within_budget(evidence: Sequence[Evidence], budget: int, first: Sequence[Evi
     return [replace(e, n=i) for i, e in enumerate(kept, start=1)]
 
 
+def answer_grammar(markers: Sequence[int]) -> str:
+    """The GBNF grammar (prompts/answer_grammar.txt) that shapes a reply citing only these markers.
+
+    Decoding under it, the model cannot end a statement without a marker, cite a sentence it was
+    not shown, write a third statement, or echo the question with its question mark: the failures
+    that made its replies fall back to quoting.
+    """
+    if not markers:
+        raise ValueError("an answer grammar needs at least one evidence marker")
+    alternatives = " | ".join(f'"{n}"' for n in sorted(set(markers)))
+    return render_prompt("answer_grammar", markers=alternatives)
+
+
 def number_evidence(evidence: Sequence[Evidence]) -> str:
     return "\n".join(f"[{e.n}] {' '.join(e.text.split())}" for e in evidence)
 

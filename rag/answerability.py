@@ -124,6 +124,16 @@ def model_refused(text: str) -> bool:
     return opens or (not parse_markers(text) and any(p in folded for p in _MODEL_REFUSALS))
 
 
+# A reply sentence still asking: a question mark, or the words that ask for a figure, which a
+# statement of the figure replaces (folded, lower case).
+_STILL_ASKING = re.compile(r"\?|\bbao nhieu\b|\bhow (?:many|much)\b")
+
+
+def still_asks(sentence: str) -> bool:
+    """True for a reply sentence that asks rather than answers ("Đức có 285 dự án, vốn bao nhiêu?")."""
+    return _STILL_ASKING.search(fold_accents(sentence).lower()) is not None
+
+
 def adds_nothing(sentence: str, question: str) -> bool:
     """True when a sentence only restates the question (no new word and no new fact)."""
     new_terms = set(terms(sentence)) - set(terms(question))

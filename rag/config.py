@@ -220,6 +220,12 @@ class AnswerSettings(_Section):
         description="Tokens a generated answer may use (also capped by llm.max_tokens); "
         "answers are one or two sentences and the model writes ~21 tokens/s on two cores.",
     )
+    output_grammar: bool = Field(
+        default=True,
+        description="Generative mode: decode the reply under a GBNF grammar (prompts/answer_grammar.txt) so "
+        "each statement ends with a marker of a shown sentence; llama.cpp in process and its server support "
+        "it, other OpenAI-compatible servers may not.",
+    )
     confidence_weights: dict[str, float] = Field(
         # Fitted on the seed dev set and dev set 2 (278 questions; never on a held-out set), extractive
         # runs with the score off (RAG_ANSWER__MIN_CONFIDENCE=0).

@@ -33,13 +33,19 @@ FIRST_TOKEN_ALTERNATIVES = 10
 
 class LLM(Protocol):
     def stream(
-        self, messages: Sequence[Message], *, max_tokens: int, first_token: dict[str, float] | None = None
+        self,
+        messages: Sequence[Message],
+        *,
+        max_tokens: int,
+        first_token: dict[str, float] | None = None,
+        grammar: str | None = None,
     ) -> Iterator[str]:
         """Yield the reply to a chat, piece by piece, as it is generated.
 
         Given a `first_token` dict, a backend that can read its output probabilities fills it
         with the likeliest first tokens and their probabilities (the model's own judgement of
         how to open the reply, whatever it then writes); one that cannot leaves it empty.
+        Given a GBNF `grammar` (llama.cpp's format), the reply is decoded under it.
         """
         ...
 
@@ -57,6 +63,7 @@ class LlamaCppLLM:
         self._context_tokens = context_tokens
         self._temperature = temperature
         self._model: Any = None
+        self._grammars: dict[str, Any] = {}
         # One generation at a time: a llama.cpp context is not re-entrant.
         self._lock = threading.Lock()
 
@@ -82,18 +89,38 @@ class LlamaCppLLM:
                 raise LLMUnavailableError(f"Không nạp được mô hình {self.model_path}: {exc}") from exc
         return self._model
 
+    def _grammar(self, text: str) -> Any:
+        # Parsed once per text: answers reuse the few grammars of 1..n shown markers.
+        if text not in self._grammars:
+            from llama_cpp import LlamaGrammar
+
+            try:
+                self._grammars[text] = LlamaGrammar.from_string(text, verbose=False)
+            except ValueError as exc:
+                raise LLMUnavailableError(f"Ngữ pháp đầu ra không hợp lệ (invalid GBNF grammar): {exc}") from exc
+        return self._grammars[text]
+
     def stream(
-        self, messages: Sequence[Message], *, max_tokens: int, first_token: dict[str, float] | None = None
+        self,
+        messages: Sequence[Message],
+        *,
+        max_tokens: int,
+        first_token: dict[str, float] | None = None,
+        grammar: str | None = None,
     ) -> Iterator[str]:
         with self._lock:
             model = self._load()
-            probe = {"logits_processor": [_FirstTokenProbe(model, first_token)]} if first_token is not None else {}
+            extra: dict[str, Any] = {}
+            if first_token is not None:
+                extra["logits_processor"] = [_FirstTokenProbe(model, first_token)]
+            if grammar is not None:
+                extra["grammar"] = self._grammar(grammar)
             chunks = model.create_chat_completion(
                 messages=[dict(m) for m in messages],
                 max_tokens=max_tokens,
                 temperature=self._temperature,
                 stream=True,
-                **probe,
+                **extra,
             )
             for chunk in chunks:
                 piece = chunk["choices"][0]["delta"].get("content")
@@ -152,7 +179,12 @@ class OpenAICompatibleLLM:
         return self._client
 
     def stream(
-        self, messages: Sequence[Message], *, max_tokens: int, first_token: dict[str, float] | None = None
+        self,
+        messages: Sequence[Message],
+        *,
+        max_tokens: int,
+        first_token: dict[str, float] | None = None,
+        grammar: str | None = None,
     ) -> Iterator[str]:
         import openai
 
@@ -160,6 +192,9 @@ class OpenAICompatibleLLM:
         probe: dict[str, Any] = (
             {"logprobs": True, "top_logprobs": FIRST_TOKEN_ALTERNATIVES} if first_token is not None else {}
         )
+        if grammar is not None:
+            # llama.cpp's server reads a GBNF "grammar" field; answer.output_grammar=false for a server that does not.
+            probe["extra_body"] = {"grammar": grammar}
         try:
             response = client.chat.completions.create(
                 model=self.model,
@@ -217,6 +252,7 @@ class FakeLLM:
         self._error = error
         self._first_token = dict(first_token or {})  # what a probing caller is told, if anything
         self.calls: list[list[Message]] = []
+        self.grammars: list[str | None] = []  # the grammar each call was decoded under
 
     def _reply(self, messages: Sequence[Message]) -> str:
         if self._replies is None:
@@ -227,11 +263,17 @@ class FakeLLM:
         return self._replies[index]
 
     def stream(
-        self, messages: Sequence[Message], *, max_tokens: int, first_token: dict[str, float] | None = None
+        self,
+        messages: Sequence[Message],
+        *,
+        max_tokens: int,
+        first_token: dict[str, float] | None = None,
+        grammar: str | None = None,
     ) -> Iterator[str]:
         if self._error is not None:
             raise self._error
         self.calls.append(list(messages))
+        self.grammars.append(grammar)
         if first_token is not None and self._first_token:
             first_token.update(self._first_token)
         # Word by word, spaces kept, like a tokenizer would deliver it, and cut at the limit like a model.

@@ -13,7 +13,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import replace
 
-from rag.answerability import adds_nothing, invented_numbers
+from rag.answerability import adds_nothing, invented_numbers, still_asks
 from rag.citations import MarkedSentence, split_marked
 from rag.cleaning import display_title
 from rag.evidence import Evidence, coverage
@@ -100,6 +100,9 @@ def verify_answer(
     for s in split_marked(text, list(by_n)):
         if question and adds_nothing(s.text, question):
             notes.append(f"bỏ câu chỉ nhắc lại câu hỏi: {s.text!r}")
+            continue
+        if still_asks(s.text):
+            notes.append(f"bỏ câu còn hỏi thay vì trả lời: {s.text!r}")
             continue
         if s.dropped_markers:
             notes.append(f"bỏ trích dẫn không tồn tại {list(s.dropped_markers)}")

@@ -5,10 +5,14 @@ Kept to a handful of questions: each generated answer costs 10-30 s on two cores
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from rag.answer import REFUSAL, Done, Token
+from rag.answer_prompt import answer_grammar
 from rag.history import Turn
+from rag.llm import Message
 from rag.pipeline import Pipeline
 
 pytestmark = pytest.mark.integration
@@ -68,3 +72,24 @@ def test_extractive_mode_quotes_evidence(real_pipeline: Pipeline) -> None:
     answer = real_pipeline.ask("Quảng Ninh đang duy trì bao nhiêu dịch vụ công trực tuyến mức độ 4?", mode="extractive")
     assert answer.mode == "extractive" and "1.102" in answer.answer
     assert answer.timings_ms["first_token"] is None
+
+
+# The shape prompts/answer_grammar.txt allows: one or two statements closed by markers, or the refusal.
+_STATEMENT = r"[^\[\]\n?]+?\.? \[[12]\](?:\[[12]\])?\.?"
+_SHAPE = re.compile(rf"KHÔNG TÌM THẤY|{_STATEMENT}(?: {_STATEMENT})?")
+
+
+def test_the_model_writes_under_the_answer_grammar(real_pipeline: Pipeline) -> None:
+    """In process (local stack) or on llama.cpp's server (servers stack), a reply decoded under the
+    grammar cites only shown sentences and cannot leave a statement without its marker, even when
+    the prompt does not ask for markers at all."""
+    messages: list[Message] = [
+        {"role": "system", "content": "Bạn là trợ lý. Hãy giải thích thật chi tiết, nhiều đoạn."},
+        {
+            "role": "user",
+            "content": "[1] Tàu chở 27 thuyền viên và hơn 1.800 tấn dầu.\n[2] Tàu mắc cạn ở Bình Thuận tối 10/6.\n"
+            "Trên tàu có bao nhiêu thuyền viên, và tàu mắc cạn ở đâu?",
+        },
+    ]
+    reply = "".join(real_pipeline.llm.stream(messages, max_tokens=200, grammar=answer_grammar([1, 2])))
+    assert _SHAPE.fullmatch(reply.strip()), reply

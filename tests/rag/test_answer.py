@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from pathlib import Path
@@ -170,6 +171,22 @@ def test_stream_yields_tokens_then_the_verified_answer() -> None:
     assert len(tokens) > 3 and isinstance(events[-1], Done)
     assert "".join(tokens).startswith("Quảng Trị đã thu hồi")
     assert events[-1].answer.timings_ms["first_token"] is not None
+
+
+def test_the_model_writes_under_a_grammar_of_the_shown_markers() -> None:
+    llm = FakeLLM([f"Quảng Trị đã thu hồi được 1 tỷ 266 triệu đồng [{N}]."])
+    chain(llm).invoke(QUESTION)
+    shown = {int(line[1 : line.index("]")]) for line in llm.calls[0][1]["content"].splitlines() if line[:1] == "["}
+    grammar = llm.grammars[0]
+    assert grammar is not None and "KHÔNG TÌM THẤY" in grammar
+    assert {int(n) for n in re.findall(r'"(\d+)"', grammar)} == shown
+
+
+def test_the_grammar_can_be_turned_off() -> None:
+    llm = FakeLLM([f"Quảng Trị đã thu hồi được 1 tỷ 266 triệu đồng [{N}]."])
+    settings = Settings.model_validate({"answer": {"output_grammar": False}})
+    AnswerChain(settings, lambda q: list(CORPUS), lambda: llm).invoke(QUESTION)
+    assert llm.grammars == [None]
 
 
 def test_json_matches_the_schema() -> None:

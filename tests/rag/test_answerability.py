@@ -14,6 +14,7 @@ from rag.answerability import (
     person_names,
     refusal_probability,
     states_quantity,
+    still_asks,
 )
 from rag.evidence import Evidence
 
@@ -56,6 +57,13 @@ from rag.evidence import Evidence
         ("How many cases did the ministry verify?", "Đã xác minh 26 trường hợp.", True),
         # the noun after a measure or a classifier, a two-syllable noun, a noun the question lists
         ("Tàu chở bao nhiêu dầu?", "Tàu chở hơn 1.800 tấn dầu.", True),
+        # a size is stated in a unit of size, from several desks
+        ("Con cá dài và nặng bao nhiêu?", "Con cá dài 1,2 mét, nặng 11 kg.", True),
+        ("Con cá dài và nặng bao nhiêu?", "Con cá đã sống hơn 100 tuổi.", False),
+        ("Tiền đạo mới cao bao nhiêu?", "Tiền đạo sinh năm 1998, cao 1m85.", True),
+        ("Khu đất dự án rộng bao nhiêu?", "Khu đất rộng 50 ha.", True),
+        ("Khu đất dự án rộng bao nhiêu?", "Dự án có 3 lô đất.", False),
+        ("How tall is the new tower?", "Tòa tháp cao 300 mét.", True),
         ("Có bao nhiêu khách nhập viện?", "Vụ ngộ độc khiến 13 du khách nhập viện.", True),
         ("Bao nhiêu y bác sĩ và người dân phơi nhiễm?", "Có 17 y, bác sĩ và 7 người dân phơi nhiễm.", True),
         ("Tàu chở bao nhiêu dầu?", "Tàu có 20 thuyền viên.", False),
@@ -187,6 +195,21 @@ def test_invented_numbers(sentence: str, question: str, evidence: list[str], exp
 )
 def test_adds_nothing(sentence: str, question: str, expected: bool) -> None:
     assert adds_nothing(sentence, question) is expected
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        ("Tính đến hết tháng 4/2017, Đức có 285 dự án còn hiệu lực, vốn bao nhiêu?", True),
+        ("Giá xăng RON 95 tăng bao nhieu dong moi lit", True),
+        ("How many people died in the fire", True),
+        ("U23 Việt Nam thắng 2-1 nhờ bàn thắng phút 90 [1].", False),
+        ("Giá vàng SJC tăng 150.000 đồng mỗi lượng [2].", False),
+        ("The ministry said how the money was spent [1].", False),
+    ],
+)
+def test_still_asks(sentence: str, expected: bool) -> None:
+    assert still_asks(sentence) is expected
 
 
 @pytest.mark.parametrize(

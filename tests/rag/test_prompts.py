@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from rag.answer import build_messages
+from rag.answer_prompt import answer_grammar
 from rag.evidence import select_evidence
 from rag.prompts import PromptError, load_template, render, render_text, template_names, variables
 from tests.rag.answer_support import QUANG_NINH, QUANG_TRI, hits
@@ -54,3 +55,13 @@ def test_system_prefix_is_byte_identical_between_questions() -> None:
     )
     assert first[0] == second[0]
     assert "[1] " in first[1]["content"] and "Answer in English" in second[1]["content"]
+
+
+def test_answer_grammar_cites_only_the_shown_markers() -> None:
+    from llama_cpp import LlamaGrammar
+
+    grammar = answer_grammar([3, 1, 3])
+    assert 'marker ::= "[" ("1" | "3") "]"' in grammar
+    LlamaGrammar.from_string(grammar, verbose=False)  # llama.cpp parses it, or raises
+    with pytest.raises(ValueError):
+        answer_grammar([])
