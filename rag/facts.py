@@ -194,6 +194,11 @@ def _measured_noun(folded: str) -> bool:
     return not noun or noun in _NOT_COUNTED or noun in _MEASURE_UNITS
 
 
+def asks_when(question: str) -> bool:
+    """The question asks for a date or a year ("năm nào", "khi nào", "when"), maybe among other things."""
+    return _ASKS_TIME.search(_asked(question)) is not None
+
+
 def asks_figure(question: str) -> bool:
     folded = _asked(question)
     patterns = (_ASKS_QUANTITY, _ASKS_SCORE, _ASKS_QUARTER, _ASKS_PERCENT, _ASKS_MONEY, _ASKS_TIME, _ASKS_DURATION)
@@ -267,6 +272,35 @@ def states_asked_figure(question: str, texts: list[str]) -> bool:
     if kind == "time":  # "khi nào" may be answered by a date or by a span ("sau 3 ngày")
         return any(f.kind in ("time", "duration") for f in new)
     return any(f.kind == kind for f in new)
+
+
+# -- years
+
+# A year after these words is a baseline or a bound, not when the sentence's facts happened:
+# "tăng 20% so với cùng kỳ năm 2017", "mục tiêu đến năm 2020", "hoạt động từ năm 1993"
+# (folded, lower case; up to a few words before the year).
+_NOT_DATING = re.compile(
+    r"(?:\bso voi|\bcung ky|\bden|\btoi|\btruoc|\bke tu|\btu|\bsince|\bby|\buntil|\bcompared (?:to|with))"
+    r"(?:\s+(?:nam|thang \d+|nam hoc|the year|[\d/]+))*\s*$"
+)
+_YEAR_RANGE = re.compile(r"\b((?:19|20)\d\d)\s*[-–]\s*((?:19|20)\d\d)\b")
+
+
+def dating_years(text: str) -> set[str]:
+    """The years a sentence's facts are dated to: every year it states, minus baselines and bounds
+    ("so với cùng kỳ năm 2017", "đến năm 2020"); a period ("giai đoạn 2016-2020") dates every
+    year inside it."""
+    folded = normalise_numerals(text)
+    years: set[str] = set()
+    for m in _YEAR_RANGE.finditer(folded):
+        first, last = int(m.group(1)), int(m.group(2))
+        if 0 < last - first <= 30:
+            years.update(str(y) for y in range(first, last + 1))
+    # "tháng 2/2017" and "12/8/2019" date by their year too; "1.2019" and "2.022" are no years.
+    for m in re.finditer(r"(?<![\d.,])(?:19|20)\d\d(?![\d]|[.,]\d)", folded):
+        if not _NOT_DATING.search(folded[max(0, m.start() - 30) : m.start()]):
+            years.add(m.group(0))
+    return years
 
 
 # -- entities

@@ -17,6 +17,7 @@ from rag.answerability import adds_nothing, invented_numbers, still_asks
 from rag.citations import MarkedSentence, split_marked
 from rag.cleaning import display_title
 from rag.evidence import Evidence, coverage
+from rag.facts import asks_when, dating_years
 from rag.language import detect_language
 from rag.sentences import split_sentences
 from rag.text import years_in
@@ -70,8 +71,10 @@ def other_years(question: str, cited: Sequence[str]) -> list[str]:
 
     "Năm 2022 Bộ đã làm gì?" answered from "Năm 2021, Bộ đã hoàn thành ..." answers for 2021.
     """
-    asked = set(years_in(question))
-    stated = {y for text in cited for y in years_in(text)}
+    if asks_when(question):
+        return []  # "năm nào", "khi nào": the year is the answer, not a condition
+    asked = set(years_in(question)) | dating_years(question)
+    stated = {y for text in cited for y in dating_years(text)}
     return sorted(stated) if asked and stated and not asked & stated else []
 
 

@@ -146,6 +146,21 @@ def test_refusals_never_reach_the_llm(question: str, language: str) -> None:
     assert answer.timings_ms["first_token"] is None
 
 
+def test_a_quote_about_another_year_than_the_asked_one_is_refused() -> None:
+    # The article names the asked year (so it supports the question), but the sentence stating the
+    # figure dates it to another: a trap swapping the year between two seasons of one story.
+    olympiad = hit(
+        "olympiad.txt",
+        "Đoàn Việt Nam dự Olympic Hóa học quốc tế 2017 tại Thái Lan.\n"
+        "Năm 2016, em Nguyễn Văn An đạt 89,7 điểm, cao nhất đoàn Việt Nam.\n"
+        "Em An học lớp 12 trường chuyên tỉnh.",
+    )
+    answer = chain(found=[olympiad]).invoke("Năm 2017 em Nguyễn Văn An đạt bao nhiêu điểm?", mode="extractive")
+    assert answer.refused and any("năm khác (2016)" in n for n in answer.notes), answer.notes
+    same_year = chain(found=[olympiad]).invoke("Năm 2016 em Nguyễn Văn An đạt bao nhiêu điểm?", mode="extractive")
+    assert not same_year.refused and "89,7 điểm" in same_year.answer
+
+
 def test_restating_the_question_is_not_an_answer() -> None:
     answer = chain(FakeLLM(["Quảng Trị đã thu hồi được tiền qua thanh tra."])).invoke(QUESTION)
     assert answer.fallback == EXTRACTIVE_UNVERIFIED or answer.refused

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from rag.facts import Figure, asked_figure, figures, is_comparison
+from rag.facts import Figure, asked_figure, dating_years, figures, is_comparison
 from rag.text import numbers_in
 
 
@@ -108,3 +108,19 @@ def test_numbers_read_roman_numerals_where_news_uses_them(text: str, numbers: li
 )
 def test_is_comparison(question: str, expected: bool) -> None:
     assert is_comparison(question) is expected
+
+
+@pytest.mark.parametrize(
+    ("text", "years"),
+    [
+        ("Năm 2016, Hiếu đạt 89,764 điểm.", {"2016"}),
+        ("Ngày 12/8/2019, UBND tỉnh họp; tháng 2/2017 lũ lớn.", {"2019", "2017"}),
+        ("Doanh thu tăng 20% so với cùng kỳ năm 2017.", set()),
+        ("Mục tiêu đến năm 2030 phủ sóng 5G.", set()),
+        ("Nhà máy hoạt động từ năm 1993.", set()),
+        ("Giai đoạn 2016-2018, tỉnh trồng 3.000 ha rừng.", {"2016", "2017", "2018"}),
+        ("Bộ tiếp nhận 2.022 đơn và 1.2019 hồ sơ.", set()),
+    ],
+)
+def test_dating_years(text: str, years: set[str]) -> None:
+    assert dating_years(text) == years

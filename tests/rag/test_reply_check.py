@@ -93,6 +93,14 @@ def test_verify_answer_recites_or_drops(
         ("Bộ đã làm gì?", ["Năm 2021, Bộ đã hoàn thành kê khai."], []),  # no year asked
         ("Năm 2022 Bộ làm gì?", ["Bộ đã chỉ đạo sát sao."], []),  # the passage states no year
         ("Năm 2022 Bộ tiếp nhận bao nhiêu đơn?", ["Bộ tiếp nhận 2.022 đơn."], []),  # a number, not a year
+        # a baseline or a bound does not date the facts; a period dates every year inside it
+        ("Năm 2018 Bộ nhận bao nhiêu đơn?", ["Bộ nhận 120 đơn, tăng so với cùng kỳ năm 2017."], []),
+        ("Năm 2018 ngành đặt mục tiêu gì?", ["Ngành phấn đấu đến năm 2020 hoàn thành."], []),
+        ("Năm 2018 tỉnh xây bao nhiêu trường?", ["Giai đoạn 2016-2020, tỉnh xây 40 trường."], []),
+        ("Năm 2008 Lotte lỗ bao nhiêu?", ["Lotte lỗ 45 tỷ đồng năm 2007, 217 tỷ năm 2009."], ["2007", "2009"]),
+        ("Đợt lũ tháng 2/2017 thiệt hại bao nhiêu?", ["Năm 1998, lũ gây thiệt hại 6,2% GDP."], ["1998"]),
+        # a question asking which year is answered by one
+        ("Năm 2016 công ty lỗ; năm nào lỗ nặng nhất?", ["Đỉnh điểm thua lỗ là năm 2015."], []),
     ],
 )
 def test_other_years(question: str, cited: list[str], other: list[str]) -> None:
