@@ -28,7 +28,7 @@ ENGLISH_FUNCTION_WORDS = frozenset(
 )
 _VI = frozenset(
     "cua va cac nhung bao nhieu duoc da co khong nao gi ai la trong voi cho nam thi ve tai theo nguoi bo "
-    "tinh cong tac viec nhu the sao khi nay do ".split()
+    "tinh cong tac viec nhu the sao khi nay do o hay ma ".split()
 )
 
 
@@ -37,7 +37,8 @@ def detect_language(text: str) -> Language:
     words = [w for w in _WORDS.findall(text)]
     # English questions name Vietnamese places ("Quảng Ninh"), so diacritics alone do not decide.
     accented = sum(has_diacritics(w) for w in words)
-    en = sum(w.lower() in ENGLISH_FUNCTION_WORDS for w in words)
+    # A capitalised word after the first is a name's ("Nghệ An" typed "Nghe An"), not English grammar.
+    en = sum(w.lower() in ENGLISH_FUNCTION_WORDS for i, w in enumerate(words) if i == 0 or not w[:1].isupper())
     vi = sum(fold_accents(w).lower() in _VI for w in words if not has_diacritics(w))
     return "en" if en >= 2 and en > vi + accented // 2 else "vi"
 
