@@ -222,6 +222,8 @@ class AnswerChain:
         elif not sources:
             missing = check_support(pinned, articles.values()).describe() or pinned_describe(pinned)
             state.refusal_reason = f"không bài nào có đủ: {missing}"
+        state.asked = self._restore(state.standalone)
+        asked = state.asked
         state.evidence = select_evidence(
             state.standalone,
             state.hits,
@@ -229,9 +231,9 @@ class AnswerChain:
             max_sentences=cfg.max_evidence_sentences,
             sources=sources,
             dense=state.dense,
+            fits=lambda text: answers_asked_type(asked, text),
         )
         coverage_set = list(state.evidence)  # coverage is read on the selected set, before reordering
-        state.asked = self._restore(state.standalone)
         bylines = [h.article.author or "" for h in state.hits]
         state.evidence = answer_type_first(state.asked, state.evidence, EXTRACTIVE_MARGIN, bylines)
         if state.refusal_reason is None and not state.evidence:

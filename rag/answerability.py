@@ -35,7 +35,6 @@ _NOT_PERSON = re.compile(
 )
 # A run right after one of these is a place ("tỉnh Quảng Ninh"), not a person.
 _PLACE_BEFORE = re.compile(r"(?:tỉnh|huyện|thành phố|thị xã|xã|phường|quận|tại|ở|in|of)\s+$", re.IGNORECASE)
-SAME_ARTICLE_MARGIN = 15.0
 _DANGLING_MARKER = re.compile(r"\[\d*\s*$")
 # The model's own "not in the excerpts" reply (folded, lower case).
 _MODEL_REFUSALS = ("khong tim thay", "not found", "khong co thong tin", "no information")
@@ -179,14 +178,11 @@ def answer_type_first(
     top = evidence[0]
     if fits(top.text):
         return list(evidence)
-    # The best article's own sentences reach further: a typed answer usually sits a few sentences
-    # after the one that best restates the question, in the same story.
+    # Any sentence of the best article counts: a typed answer usually sits a few sentences after
+    # the one that best restates the question, in the same story. Other articles' only within
+    # `margin`: their figure may be another event's.
     best = next(
-        (
-            e
-            for e in evidence[1:]
-            if e.score >= top.score - (SAME_ARTICLE_MARGIN if e.source == top.source else margin) and fits(e.text)
-        ),
+        (e for e in evidence[1:] if (e.source == top.source or e.score >= top.score - margin) and fits(e.text)),
         None,
     )
     if best is None:

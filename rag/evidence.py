@@ -11,7 +11,7 @@ from __future__ import annotations
 import itertools
 import math
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -236,22 +236,27 @@ def select_evidence(
     max_sentences: int,
     sources: Sequence[str] | None = None,
     dense: SentenceScores | None = None,
+    fits: Callable[[str], bool] | None = None,
 ) -> list[Evidence]:
     """Best-scoring sentences within the budget, numbered 1.. in score order.
 
     `sources` restricts the choice to those articles (the ones that hold the question's facts).
-    The best sentence is always kept, even when it alone exceeds the budget.
+    The best sentence is always kept, even when it alone exceeds the budget. Given `fits` (the
+    sentence states the kind of fact asked: a figure, a name), the best-scoring fitting sentence
+    of the top sentence's article joins when no chosen one fits: a story often restates the
+    question in its lead and gives the figure paragraphs later.
     """
     allowed = set(sources) if sources is not None else None
     # A byline or a clause's tail ("công chức;…") states nothing, except to a date or author question.
     min_words = 1 if metadata_intent(question) in ("date", "author") else MIN_EVIDENCE_WORDS
     chosen: list[tuple[float, _Candidate]] = []
     used = 0
-    for score, c in score_sentences(question, hits, dense):
-        if allowed is not None and c.hit.chunk.source not in allowed:
-            continue
-        if len(c.text.split()) < min_words:
-            continue
+    eligible = [
+        (score, c)
+        for score, c in score_sentences(question, hits, dense)
+        if (allowed is None or c.hit.chunk.source in allowed) and len(c.text.split()) >= min_words
+    ]
+    for score, c in eligible:
         cost = estimate_tokens(c.text) + 4
         if chosen and used + cost > token_budget:
             continue
@@ -259,6 +264,16 @@ def select_evidence(
         used += cost
         if len(chosen) >= max_sentences:
             break
+    if fits is not None and chosen and not any(fits(c.text) for _, c in chosen):
+        top = chosen[0][1].hit.chunk.source
+        typed = next(((s, c) for s, c in eligible if c.hit.chunk.source == top and fits(c.text)), None)
+        if typed is not None:
+            # In place of the last sentence when the budget is spent (the top one always stays).
+            if len(chosen) > 1 and (
+                len(chosen) >= max_sentences or used + estimate_tokens(typed[1].text) > token_budget
+            ):
+                chosen.pop()
+            chosen.append(typed)
     return [
         Evidence(
             n=i,

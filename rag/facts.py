@@ -111,7 +111,8 @@ def _money_end(after: str) -> int:
 _ASKS_PERCENT = re.compile(r"phan tram|bao nhieu phan\b|\bty le\b|%|\bpercent|\bwhat share\b|\bproportion\b")
 _ASKS_MONEY = re.compile(
     r"bao nhieu tien|\bso tien\b|\bgia\b.*\bbao nhieu\b|\bbao nhieu\b.*\b(?:dong|usd|ty|trieu)\b|\bngan sach\b"
-    r"|\bkinh phi\b|\bdoanh thu\b|\bloi nhuan\b|\bbudget\b|\bprice\b|\bcost\b|\bworth\b"
+    r"|\bkinh phi\b|\bchi phi\b|\bvon dau tu\b|\btong (?:muc )?dau tu\b|\bdoanh thu\b|\bloi nhuan\b"
+    r"|\bbudget\b|\bprice\b|\bcost\b|\bworth\b"
     # "how much is/did/…" asks money; "how much power/oil" asks a quantity of that noun.
     r"|\bhow much(?= (?:money|is|was|are|were|does|did|do|will|would|has|have|had|can|could)\b|\W*$)"
     r"|\bbao nhieu\s+(?:mot|moi)\s+[a-z]+"

@@ -229,7 +229,12 @@ def test_model_refused(reply: str, expected: bool) -> None:
 
 
 def _evidence(texts_scores: list[tuple[str, float]]) -> list[Evidence]:
-    return [Evidence(i, "a.txt", "T", None, "a.txt#0", 0, len(t), t, s) for i, (t, s) in enumerate(texts_scores, 1)]
+    """Sentences of article a.txt; a text opening with "b:" is article b.txt's."""
+    out = []
+    for i, (t, s) in enumerate(texts_scores, 1):
+        source, text = ("b.txt", t[2:]) if t.startswith("b:") else ("a.txt", t)
+        out.append(Evidence(i, source, "T", None, f"{source}#0", 0, len(text), text, s))
+    return out
 
 
 @pytest.mark.parametrize(
@@ -242,12 +247,19 @@ def _evidence(texts_scores: list[tuple[str, float]]) -> list[Evidence]:
             [],
             "Bộ trưởng Bùi Thanh Sơn báo cáo.",
         ),
-        # ... but not from far below the top, and never a bare byline
+        # ... but not from far below the top in another article, and never a bare byline
+        (
+            "Chủ tịch tỉnh tên là gì?",
+            [("Chủ tịch tỉnh ký công văn.", 100.0), ("b:Bùi Thanh Sơn phát biểu.", 71.2)],
+            [],
+            "Chủ tịch tỉnh ký công văn.",
+        ),
+        # ... but any sentence of the top sentence's own article does
         (
             "Chủ tịch tỉnh tên là gì?",
             [("Chủ tịch tỉnh ký công văn.", 100.0), ("Bùi Thanh Sơn phát biểu.", 71.2)],
             [],
-            "Chủ tịch tỉnh ký công văn.",
+            "Bùi Thanh Sơn phát biểu.",
         ),
         (
             "Chủ tịch tỉnh tên là gì?",
@@ -281,7 +293,7 @@ def test_answer_type_first(question: str, sentences: list[tuple[str, float]], by
     ordered = answer_type_first(question, _evidence(sentences), margin=5.0, bylines=bylines)
     assert ordered[0].text == first
     assert [e.n for e in ordered] == list(range(1, len(sentences) + 1))
-    assert sorted(e.text for e in ordered) == sorted(t for t, _ in sentences)
+    assert sorted(e.text for e in ordered) == sorted(t.removeprefix("b:") for t, _ in sentences)
 
 
 @pytest.mark.parametrize(

@@ -146,3 +146,27 @@ def test_the_body_sentence_comes_before_the_headline_that_summarises_it(
 )
 def test_is_headline(title: str, start: int, text: str, expected: bool) -> None:
     assert is_headline(title, start, text) is expected
+
+
+def test_a_sentence_stating_the_asked_kind_of_fact_joins_from_the_top_article() -> None:
+    # The lead restates the question; the cost comes paragraphs later, below sentences that share
+    # more of the question's words.
+    bridge = (
+        "Cầu vượt nút giao Hoàng Minh Giám được khởi công sáng 8/2 tại TP.HCM.\n"
+        "Cầu vượt nút giao Hoàng Minh Giám có hình chữ N, gồm ba nhánh.\n"
+        "Nhánh 1 của cầu vượt nút giao Hoàng Minh Giám dài 368 m, rộng 7 m.\n"
+        "Nhánh 2 của cầu vượt nút giao Hoàng Minh Giám dài 363 m.\n"
+        "Chi phí dự kiến cho công trình là 351 tỷ đồng."
+    )
+    other = "Cầu vượt nút giao Trường Sơn có chi phí 170 tỷ đồng."
+    found = hits(("cau.txt", bridge), ("khac.txt", other))
+    question = "Cầu vượt nút giao Hoàng Minh Giám chi phí bao nhiêu?"
+
+    def costs(text: str) -> bool:
+        return "tỷ đồng" in text
+
+    plain = select_evidence(question, found[:1], token_budget=60, max_sentences=3)
+    assert not any(costs(e.text) for e in plain)
+    typed = select_evidence(question, found, token_budget=60, max_sentences=3, fits=costs)
+    assert [e.text for e in typed if costs(e.text)] == ["Chi phí dự kiến cho công trình là 351 tỷ đồng."]
+    assert typed[0].text == plain[0].text and len(typed) <= 3

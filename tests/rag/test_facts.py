@@ -47,6 +47,8 @@ def test_figures(text: str, expected: Figure) -> None:
     [
         ("Giá xăng bao nhiêu một lít?", "money", ""),
         ("Công ty lãi bao nhiêu tiền?", "money", ""),
+        ("Cầu vượt có chi phí bao nhiêu?", "money", ""),
+        ("Dự án có tổng mức đầu tư bao nhiêu?", "money", ""),
         ("Tỷ lệ thất nghiệp là bao nhiêu?", "percent", ""),
         ("Tỷ số trận chung kết là bao nhiêu?", "score", ""),
         ("Đội tuyển xếp thứ mấy?", "ordinal", ""),
