@@ -31,8 +31,10 @@ from rag.answerability import (
     answer_type_first,
     answers_asked_type,
     asks_person,
+    asks_place,
     model_refused,
     names_person,
+    names_place,
     refusal_probability,
     states_quantity,
 )
@@ -242,7 +244,9 @@ class AnswerChain:
         if state.refusal_reason is None and (other := other_years(state.asked, best)):
             # The answering sentences are about another year than the one asked (a trap swaps it).
             state.refusal_reason = f"các câu trả lời nói về năm khác ({', '.join(other)})"
-        typed = states_quantity(state.asked, best) and names_person(state.asked, best)
+        typed = (
+            states_quantity(state.asked, best) and names_person(state.asked, best) and names_place(state.asked, best)
+        )
         state.signals = answer_signals(state.standalone, state.language, coverage_set, state.dense, typed)
         if state.refusal_reason is not None or not state.evidence:
             return state
@@ -267,7 +271,7 @@ class AnswerChain:
         typed fact (a name, a figure) that the top sentence of another article may hold."""
         question = state.condensed.pinned if state.condensed else state.question
         asked = state.asked or state.standalone
-        return is_comparison(question) or asks_person(asked) or asks_figure(asked)
+        return is_comparison(question) or asks_person(asked) or asks_figure(asked) or asks_place(asked)
 
     def _pick(self, state: _State) -> list[Evidence]:
         question = state.asked or state.standalone

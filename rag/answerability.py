@@ -68,6 +68,39 @@ def person_names(text: str) -> list[str]:
     return list(dict.fromkeys(names))
 
 
+# Questions asking where (folded, lower case): "tỉnh nào", "nước nào", "where", "which city".
+_ASKS_PLACE = re.compile(
+    r"\b(?:tinh|thanh pho|huyen|thi xa|nuoc|quoc gia|dia phuong|dia diem|bang|khu vuc|san van dong) nao\b"
+    r"|\bwhere\b|\b(?:in |at )?which (?:city|province|country|state|district|venue|stadium|prison|island)\b"
+)
+# The same with marks: folded, "đâu" is "đầu" (first, head) and "dầu" (oil).
+_ASKS_PLACE_MARKED = re.compile(r"\b(?:ở|tại|về|đi|đến|từ) đâu\b|\bnơi nào\b|\bchỗ nào\b")
+_ASKS_PLACE_FOLDED = re.compile(r"\b(?:o|tai|ve|di|den) dau\b|\bnoi nao\b")
+
+
+def asks_place(question: str) -> bool:
+    folded = fold_accents(" ".join(question.split())).lower()
+    if _ASKS_PLACE.search(folded):
+        return True
+    if question.isascii():
+        return _ASKS_PLACE_FOLDED.search(folded) is not None
+    return _ASKS_PLACE_MARKED.search(" ".join(question.lower().split())) is not None
+
+
+def names_place(question: str, best: Iterable[str]) -> bool:
+    """False when the question asks where and no best sentence names a place or an organisation
+    (the NER model's) that the question does not."""
+    if not asks_place(question):
+        return True
+    asked = fold_accents(question).lower()
+    return any(
+        fold_accents(_without_common_nouns(e.text) or e.text).lower() not in asked
+        for text in best
+        for e in entities(text)
+        if e.kind in ("LOC", "ORG")
+    )
+
+
 def _without_common_nouns(span: str) -> str:
     words = span.split()
     while words and not words[0][:1].isupper():
@@ -85,8 +118,8 @@ def states_quantity(question: str, best: Iterable[str]) -> bool:
 
 
 def answers_asked_type(question: str, text: str) -> bool:
-    """The text states what a "how many" or "who" question asks for (any text, for other questions)."""
-    return states_quantity(question, [text]) and names_person(question, [text])
+    """The text states what a "how many", "who" or "where" question asks for (any text, for others)."""
+    return states_quantity(question, [text]) and names_person(question, [text]) and names_place(question, [text])
 
 
 def names_person(question: str, best: Iterable[str]) -> bool:
@@ -168,10 +201,10 @@ def answer_type_first(
         def fits(text: str) -> bool:
             return " ".join(text.split()) not in skip and names_person(question, [text])
 
-    elif asks_figure(question):
+    elif asks_figure(question) or asks_place(question):
 
         def fits(text: str) -> bool:
-            return states_quantity(question, [text])
+            return states_quantity(question, [text]) and names_place(question, [text])
 
     else:
         return list(evidence)

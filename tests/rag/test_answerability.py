@@ -8,9 +8,11 @@ from rag.answerability import (
     adds_nothing,
     answer_type_first,
     asks_person,
+    asks_place,
     invented_numbers,
     model_refused,
     names_person,
+    names_place,
     person_names,
     refusal_probability,
     states_quantity,
@@ -195,6 +197,38 @@ def test_invented_numbers(sentence: str, question: str, evidence: list[str], exp
 )
 def test_adds_nothing(sentence: str, question: str, expected: bool) -> None:
     assert adds_nothing(sentence, question) is expected
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("Vụ nổ ở cổng nhà trẻ xảy ra ở tỉnh nào?", True),
+        ("Hội nghị G20 năm nay tổ chức ở đâu?", True),
+        ("Sau khi bị cách chức, ông được điều chuyển về đâu?", True),
+        ("Where did the tanker run aground?", True),
+        ("In which city was the summit held?", True),
+        ("hoi nghi to chuc o dau", True),  # no diacritics
+        ("Giá dầu tăng bao nhiêu?", False),  # "dầu" (oil) is no "đâu"
+        ("Ai đứng đầu đoàn?", False),  # nor "đầu" (head)
+        ("Ai ghi bàn?", False),
+    ],
+)
+def test_asks_place(question: str, expected: bool) -> None:
+    assert asks_place(question) is expected
+
+
+@pytest.mark.parametrize(
+    ("question", "sentence", "ok"),
+    [
+        ("Vụ nổ xảy ra ở tỉnh nào?", "Vụ nổ xảy ra ở thành phố Từ Châu, tỉnh Giang Tô.", True),
+        ("Vụ nổ ở Trung Quốc xảy ra ở tỉnh nào?", "Một vụ nổ đã xảy ra ở miền đông Trung Quốc.", False),
+        ("Ông được điều chuyển về đâu?", "Ông được điều về Văn phòng Bộ Giao thông vận tải.", True),
+        ("Hội nghị G20 tổ chức ở đâu?", "Hội nghị kéo dài hai ngày.", False),
+        ("Ai ghi bàn?", "Hội nghị kéo dài hai ngày.", True),  # not a place question
+    ],
+)
+def test_where_questions_need_a_new_place(question: str, sentence: str, ok: bool) -> None:
+    assert names_place(question, [sentence]) is ok
 
 
 @pytest.mark.parametrize(
