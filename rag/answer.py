@@ -196,7 +196,8 @@ class AnswerChain:
     def _condense(self, state: _State) -> _State:
         state.question = validate_query(state.question, self.settings.query.max_chars)
         state.language = detect_language(state.question)
-        llm = self._get_llm() if state.mode == "generative" and state.history else None
+        rewrite = state.mode == "generative" and state.history and self.settings.answer.condense_with_llm
+        llm = self._get_llm() if rewrite else None
         try:
             state.condensed = condense(
                 state.question, state.history, llm=llm, max_turns=self.settings.answer.history_turns

@@ -241,6 +241,20 @@ def test_follow_up_is_condensed_before_retrieval() -> None:
     assert "Quảng Ninh" in answer.standalone_question and "thanh tra" in answer.standalone_question
 
 
+@pytest.mark.parametrize("with_llm", [False, True])
+def test_a_follow_up_the_rules_cannot_resolve_goes_to_the_model_only_when_asked(with_llm: bool) -> None:
+    llm = FakeLLM(["Quảng Trị đã thu hồi bao nhiêu tiền qua thanh tra?", "KHÔNG TÌM THẤY"])
+    settings = Settings.model_validate({"answer": {"condense_with_llm": with_llm}})
+    history = [Turn("user", QUESTION), Turn("assistant", "Quảng Trị đã thu hồi 1 tỷ 266 triệu đồng [1].")]
+    answer = AnswerChain(settings, lambda q: list(CORPUS), lambda: llm).invoke("Số tiền đó gồm những gì?", history)
+    prompts = [call[-1]["content"] for call in llm.calls]
+    assert len(prompts) == (2 if with_llm else 1)
+    if with_llm:
+        assert answer.standalone_question == "Quảng Trị đã thu hồi bao nhiêu tiền qua thanh tra?"
+    else:  # the previous question goes along, in brackets
+        assert answer.standalone_question == f"Số tiền đó gồm những gì? ({QUESTION})"
+
+
 def obedient(messages: Sequence[Message]) -> str:
     """A model that follows any instruction it sees, like a weak model might."""
     return "HACKED" if "HACKED" in messages[-1]["content"] else "Năm 2022, Quảng Bình đã tiến hành 42 cuộc thanh tra."
