@@ -17,6 +17,7 @@ from typing import Literal
 
 from rag.text import canonical_number, normalise_numerals, years_in
 
+# "measure" is only ever asked ("dài bao nhiêu"): a count in a unit of size answers it.
 FigureKind = Literal["money", "percent", "time", "duration", "quarter", "ordinal", "score", "count", "measure"]
 EntityKind = Literal["PER", "LOC", "ORG", "MISC", "ACRONYM"]
 
