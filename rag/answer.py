@@ -33,10 +33,8 @@ from rag.answerability import (
     asks_person,
     asks_place,
     model_refused,
-    names_person,
-    names_place,
     refusal_probability,
-    states_quantity,
+    states_asked,
 )
 from rag.citations import Citation, citation_for, render
 from rag.confidence import answer_score, answer_signals
@@ -245,9 +243,7 @@ class AnswerChain:
         if state.refusal_reason is None and (other := other_years(state.asked, best)):
             # The answering sentences are about another year than the one asked (a trap swaps it).
             state.refusal_reason = f"các câu trả lời nói về năm khác ({', '.join(other)})"
-        typed = (
-            states_quantity(state.asked, best) and names_person(state.asked, best) and names_place(state.asked, best)
-        )
+        typed = states_asked(state.asked, best)
         state.signals = answer_signals(state.standalone, state.language, coverage_set, state.dense, typed)
         if state.refusal_reason is not None or not state.evidence:
             return state

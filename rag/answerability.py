@@ -110,7 +110,12 @@ def states_quantity(question: str, best: Iterable[str]) -> bool:
 
 def answers_asked_type(question: str, text: str) -> bool:
     """The text states what a "how many", "who" or "where" question asks for (any text, for others)."""
-    return states_quantity(question, [text]) and names_person(question, [text]) and names_place(question, [text])
+    return states_asked(question, [text])
+
+
+def states_asked(question: str, texts: Sequence[str]) -> bool:
+    """The texts together state the figure, the person and the place the question asks for, if any."""
+    return states_quantity(question, texts) and names_person(question, texts) and names_place(question, texts)
 
 
 def names_person(question: str, best: Iterable[str]) -> bool:
