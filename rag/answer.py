@@ -239,8 +239,12 @@ class AnswerChain:
         state.evidence = answer_type_first(state.asked, state.evidence, EXTRACTIVE_MARGIN, bylines)
         if state.refusal_reason is None and not state.evidence:
             state.refusal_reason = "không có câu bằng chứng"
-        best = [e.text for e in self._pick(state)]
-        if state.refusal_reason is None and (other := other_years(state.asked, best)):
+        picked = self._pick(state)
+        best = [e.text for e in picked]
+        # The top article's sentences stating the asked kind of fact answer; the others surround them.
+        top = [e.text for e in picked if e.source == picked[0].source] if picked else []
+        answering = [t for t in top if answers_asked_type(state.asked, t)] or top
+        if state.refusal_reason is None and (other := other_years(state.asked, answering)):
             # The answering sentences are about another year than the one asked (a trap swaps it).
             state.refusal_reason = f"các câu trả lời nói về năm khác ({', '.join(other)})"
         typed = states_asked(state.asked, best)

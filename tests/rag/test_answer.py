@@ -161,6 +161,24 @@ def test_a_quote_about_another_year_than_the_asked_one_is_refused() -> None:
     assert not same_year.refused and "89,7 điểm" in same_year.answer
 
 
+def test_a_year_stated_by_another_article_does_not_date_the_answering_sentence() -> None:
+    # A figure question quotes each article's best sentence; the second article's sentence is of
+    # the asked year, but the sentence stating the asked figure (the top article's) is not.
+    club = hit(
+        "club.txt",
+        "Câu lạc bộ Hà Nội vô địch V-League 2015.\n"
+        "Năm 2015, câu lạc bộ Hà Nội giành 60 điểm sau 26 vòng đấu, nhiều nhất giải.\n"
+        "Đội bóng được thành lập năm 2006.",
+    )
+    season = hit(
+        "season.txt",
+        "V-League năm 2017 khởi tranh vào tháng 1, câu lạc bộ Hà Nội có 5 tân binh.",
+        rank=2,
+    )
+    answer = chain(found=[club, season]).invoke("Năm 2017 câu lạc bộ Hà Nội giành bao nhiêu điểm?", mode="extractive")
+    assert answer.refused and any("năm khác (2015)" in n for n in answer.notes), answer.notes
+
+
 def test_restating_the_question_is_not_an_answer() -> None:
     answer = chain(FakeLLM(["Quảng Trị đã thu hồi được tiền qua thanh tra."])).invoke(QUESTION)
     assert answer.fallback == EXTRACTIVE_UNVERIFIED or answer.refused
