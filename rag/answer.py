@@ -48,7 +48,7 @@ from rag.llm_gate import LLMGate
 from rag.quoting import EXTRACTIVE_MARGIN, as_quote, extractive_pick, to_fact_clause
 from rag.reply_check import finished_part, other_years, unanswered_reason, verify_answer
 from rag.retrieval import SearchHit, validate_query
-from rag.verification import Facts, check_support, facts_in, supporting_sources
+from rag.verification import Facts, check_support, facts_in, lists_entities, supporting_sources
 
 AnswerMode = Literal["generative", "extractive"]
 REFUSAL: dict[Language, str] = {
@@ -217,7 +217,9 @@ class AnswerChain:
         cfg = self.settings.answer
         pinned = facts_in(state.condensed.pinned if state.condensed else state.question)
         articles = {h.chunk.source: f"{h.article.title}\n{h.article.text}" for h in state.hits}
-        sources = supporting_sources(pinned, articles)
+        question = state.condensed.pinned if state.condensed else state.question
+        together = is_comparison(question) or lists_entities(question, pinned)
+        sources = supporting_sources(pinned, articles, together=together)
         if not state.hits:
             state.refusal_reason = "không có đoạn nào"
         elif not sources:

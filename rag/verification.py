@@ -10,6 +10,7 @@ every fact the question pins (its entities and numbers): that is what refuses
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -160,13 +161,14 @@ def verify_sentence(sentence: str, cited: Sequence[str]) -> Support:
     return check_support(facts_in(sentence), cited)
 
 
-def supporting_sources(question_facts: Facts, articles: dict[str, str]) -> list[str]:
+def supporting_sources(question_facts: Facts, articles: dict[str, str], together: bool = True) -> list[str]:
     """The articles (in the given order) that together hold every fact the question pins, or none.
 
     Only articles naming one of the question's entities count, so a figure for "Quảng Ninh
     2019" cannot be pieced together from the Quảng Trị 2019 article. A comparison of two
-    provinces draws on both provinces' articles. A question naming no entity needs one
-    article with all its numbers.
+    provinces draws on both provinces' articles (`together`). Otherwise one article must name
+    every entity (its numbers may be dated by the others: news often leaves out the current
+    year). A question naming no entity needs one article with all its numbers.
     """
     if not question_facts.entities:
         return [s for s, text in articles.items() if check_support(question_facts, [text]).ok]
@@ -180,5 +182,42 @@ def supporting_sources(question_facts: Facts, articles: dict[str, str]) -> list[
     }
     if not about or not check_support(question_facts, about.values()).ok:
         return []
+    if not together:
+        # One story must name every entity the question pins, at least by a word of it ("Real" for
+        # "Real Madrid"): a trap pairs the entity of one story with the fact of another.
+        return [
+            s
+            for s, text in about.items()
+            if all(_named(e, text, e in question_facts.openers) for e in question_facts.entities)
+        ]
     # Keep the articles that contribute a fact; a lone number does not need every article.
     return list(about)
+
+
+def _named(entity: str, text: str, opener: bool = False) -> bool:
+    """The text names the entity in full, or by one word of it standing alone ("Real vô địch"
+    for "Real Madrid"; in "Real Betis" the word belongs to another name)."""
+    haystack = _key(text)
+    if _contains_entity(entity, haystack, fold_accents(haystack), opener):
+        return True
+    words = entity.split()
+    return len(words) > 1 and any(_stands_alone(w, text) for w in words)
+
+
+def _stands_alone(word: str, text: str) -> bool:
+    for m in re.finditer(rf"(?<!\w){re.escape(word)}(?!\w)", text):
+        before = re.search(r"(\w+)\s$", text[max(0, m.start() - 40) : m.start()])
+        after = re.match(r"\s(\w+)", text[m.end() :])
+        if not any(n and n.group(1)[0].isupper() for n in (before, after)):
+            return True
+    return False
+
+
+_LISTED = re.compile(r"^\s*(?:,|và|hay|hoặc|với|and|or|vs\.?)\s*$", re.IGNORECASE)
+
+
+def lists_entities(question: str, facts: Facts) -> bool:
+    """The question names two entities side by side ("Quảng Trị và Quảng Ninh", "Apple or Samsung"):
+    it asks about each, and their facts may come from different stories."""
+    spans = sorted((m.start(), m.end()) for e in facts.entities for m in [re.search(re.escape(e), question)] if m)
+    return any(_LISTED.match(question[a_end:b_start]) for (_, a_end), (b_start, _) in itertools.pairwise(spans))

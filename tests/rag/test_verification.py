@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from rag.verification import check_support, facts_in, named_entities, supporting_sources, verify_sentence
+from rag.verification import (
+    check_support,
+    facts_in,
+    lists_entities,
+    named_entities,
+    supporting_sources,
+    verify_sentence,
+)
 
 
 @pytest.mark.parametrize(
@@ -69,6 +76,33 @@ def test_supporting_sources(question: str, sources: list[str]) -> None:
     assert supporting_sources(facts_in(question), ARTICLES) == sources
 
 
+STORIES = {
+    "deal.txt": "Amazon thâu tóm chuỗi Whole Foods với giá 13,7 tỷ USD.",
+    "search.txt": "Google ra mắt loa thông minh cạnh tranh với Amazon.",
+    "league.txt": "Real vô địch La Liga với 93 điểm, Ronaldo ghi 25 bàn.",
+    "club.txt": "Chủ tịch Real Madrid Florentino Perez chúc mừng đội bóng.",
+    "derby.txt": "Sevilla thắng Real Betis 2-1 ở vòng 30 La Liga.",
+}
+
+
+@pytest.mark.parametrize(
+    ("question", "together", "sources"),
+    [
+        # a trap pairs one story's entity with another story's deal: no single story names both
+        ("Tập đoàn Google đã mua Whole Foods với giá bao nhiêu?", False, []),
+        ("Tập đoàn Google đã mua Whole Foods với giá bao nhiêu?", True, ["deal.txt", "search.txt"]),
+        ("Amazon mua Whole Foods với giá bao nhiêu?", False, ["deal.txt"]),
+        # a word of the name stands for it in a story that shortens it ("Real" for "Real Madrid")
+        ("Real Madrid vô địch La Liga với bao nhiêu điểm?", False, ["league.txt"]),
+        # ... but only when the story names every entity
+        ("Đội Sevilla vô địch La Liga với bao nhiêu điểm?", False, ["derby.txt"]),
+        ("Đội Sevilla thắng Real Madrid mấy bàn ở La Liga?", False, []),
+    ],
+)
+def test_one_story_names_every_pinned_entity(question: str, together: bool, sources: list[str]) -> None:
+    assert supporting_sources(facts_in(question), STORIES, together=together) == sources
+
+
 @pytest.mark.parametrize(
     ("question", "passage", "ok"),
     [
@@ -87,3 +121,17 @@ def test_supporting_sources(question: str, sources: list[str]) -> None:
 )
 def test_names_run_together_are_found_apart(question: str, passage: str, ok: bool) -> None:
     assert check_support(facts_in(question), [passage]).ok is ok
+
+
+@pytest.mark.parametrize(
+    ("question", "listed"),
+    [
+        ("Quảng Trị và Quảng Ninh mỗi tỉnh thanh tra bao nhiêu cuộc?", True),
+        ("Doanh thu của Apple, Samsung và Xiaomi quý này ra sao?", True),
+        ("Did Đà Nẵng or Khánh Hòa welcome more visitors?", True),
+        ("Tập đoàn Google đã mua Whole Foods với giá bao nhiêu?", False),
+        ("Ông Nguyễn Văn An làm việc tại Bộ Y tế từ năm nào?", False),
+    ],
+)
+def test_lists_entities(question: str, listed: bool) -> None:
+    assert lists_entities(question, facts_in(question)) is listed
