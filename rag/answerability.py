@@ -4,6 +4,8 @@ Retrieval always returns the closest passages, even when none holds the answer, 
 the chain refuses on signs that the answer is missing:
 - the question asks "how many" and the best sentences state no new number;
 - the question asks for a person's name and the best sentences name nobody new;
+- the question asks which named thing ("nhà máy nào") and no best sentence names one beside
+  that noun;
 - every sentence the model wrote failed verification and one states a number found in no
   evidence sentence and not in the question (it made the figure up, so the passages lack it).
 """
@@ -11,6 +13,7 @@ the chain refuses on signs that the answer is missing:
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
 
@@ -25,6 +28,7 @@ from rag.verification import facts_in
 _ASKS_PERSON = re.compile(
     r"\bten (la )?gi\b|\bho ten\b|\b(?<!nhung )ai la\b|^ai\b|\b(la|do|cua|boi) ai\b"
     r"|\bwho\b|\bwhose\b|\bname of\b|\bwhich (minister|official|person|leader|author)\b"
+    r"|\b(?:cau thu|tien dao|thu mon|ca si|dien vien|nghe si|tay vot|vo si|hoc tro|huan luyen vien|hlv) nao\b"
 )
 # The Vietnamese surnames almost every Vietnamese person carries (together over 90% of the
 # population): a capitalised run of two to four syllables opening with one is a person's name,
@@ -92,6 +96,50 @@ def names_place(question: str, best: Iterable[str]) -> bool:
     )
 
 
+# Questions asking which named thing (folded, lower case): "nhà máy nào", "ca khúc nào". News
+# answers them with the noun and the name side by side ("nhà máy tại thành phố Sayama", "tàu
+# SE6", "ca khúc “Lam”"). Only nouns whose instances carry names: "lĩnh vực nào" or "biện pháp
+# nào" ask for common nouns, and a team or an agency is named without its noun ("gặp U15 Brunei",
+# "Bộ Y tế"). English nouns cannot be found in Vietnamese sentences.
+_ASKS_NAME = re.compile(
+    r"\b(nha may|cong ty|tap doan|hang|doanh nghiep|ngan hang|truong|dai hoc|benh vien|to bao|bao|kenh"
+    r"|ca khuc|bai hat|album|bo phim|phim|buc tranh|buc anh|tac pham|cuon sach|tieu thuyet|chuong trinh"
+    r"|giai thuong|cuoc thi|doan tau|tau|chuyen bay|nha tu|san bay|ung dung|mau xe|dong xe|video|thuong hieu"
+    r"|dang|hang tin|du an|cong trinh) nao\b"
+)
+# A classifier before the noun is often left out in the answer ("đoàn tàu nào" -> "tàu SE6").
+_CLASSIFIERS = frozenset({"doan", "bo", "buc", "cuon", "con", "chiec"})
+# What may stand between the noun and its name ("nhà máy tại thành phố Sayama"), in words.
+_NAME_WITHIN = 5
+_QUOTES = "\"“'‘"
+
+
+def asks_name(question: str) -> bool:
+    return _ASKS_NAME.search(fold_accents(" ".join(question.split())).lower()) is not None
+
+
+def names_thing(question: str, best: Iterable[str]) -> bool:
+    """False when the question asks which named thing ("nhà máy nào") and no best sentence
+    follows that noun, within a few words, by a name, a code or a quoted title the question lacks."""
+    m = _ASKS_NAME.search(fold_accents(" ".join(question.split())).lower())
+    if m is None:
+        return True
+    asked = fold_accents(question).lower()
+    noun = m.group(1)
+    nouns = {noun} | ({noun.split(" ", 1)[1]} if noun.split()[0] in _CLASSIFIERS and " " in noun else set())
+    pattern = re.compile(rf"\b(?:{'|'.join(re.escape(n) for n in nouns)})\b")
+    for text in best:
+        text = unicodedata.normalize("NFC", text)  # folding keeps the length, so offsets match
+        for occ in pattern.finditer(fold_accents(text).lower()):
+            words = text[occ.end() :].split()[:_NAME_WITHIN]
+            if any(
+                (w[0].isupper() or w[0] in _QUOTES) and fold_accents(w.strip("\"“”'‘’.,;:()")).lower() not in asked
+                for w in words
+            ):
+                return True
+    return False
+
+
 def _without_common_nouns(span: str) -> str:
     words = span.split()
     while words and not words[0][:1].isupper():
@@ -115,7 +163,12 @@ def answers_asked_type(question: str, text: str) -> bool:
 
 def states_asked(question: str, texts: Sequence[str]) -> bool:
     """The texts together state the figure, the person and the place the question asks for, if any."""
-    return states_quantity(question, texts) and names_person(question, texts) and names_place(question, texts)
+    return (
+        states_quantity(question, texts)
+        and names_person(question, texts)
+        and names_place(question, texts)
+        and names_thing(question, texts)
+    )
 
 
 def names_person(question: str, best: Iterable[str]) -> bool:
@@ -192,18 +245,12 @@ def answer_type_first(
     if not evidence:
         return []
     skip = {" ".join(b.split()) for b in bylines if b}
-    if asks_person(question):
-
-        def fits(text: str) -> bool:
-            return " ".join(text.split()) not in skip and names_person(question, [text])
-
-    elif asks_figure(question) or asks_place(question):
-
-        def fits(text: str) -> bool:
-            return states_quantity(question, [text]) and names_place(question, [text])
-
-    else:
+    if not (asks_person(question) or asks_figure(question) or asks_place(question) or asks_name(question)):
         return list(evidence)
+
+    def fits(text: str) -> bool:
+        return " ".join(text.split()) not in skip and states_asked(question, [text])
+
     top = evidence[0]
     if fits(top.text):
         return list(evidence)

@@ -7,12 +7,14 @@ import pytest
 from rag.answerability import (
     adds_nothing,
     answer_type_first,
+    asks_name,
     asks_person,
     asks_place,
     invented_numbers,
     model_refused,
     names_person,
     names_place,
+    names_thing,
     person_names,
     refusal_probability,
     states_quantity,
@@ -108,6 +110,8 @@ def test_quantity_questions_need_a_new_number(question: str, sentence: str, ok: 
         ("Đã có ai phản đối kết quả chưa?", False),  # yes/no
         ("Bộ lấy những ai làm trung tâm phục vụ?", False),  # groups of people
         ("Quảng Trị thu hồi bao nhiêu tiền?", False),
+        ("Cầu thủ nào ghi bàn mở tỷ số?", True),
+        ("Ca sĩ nào hát ca khúc chủ đề?", True),
     ],
 )
 def test_asks_person(question: str, expected: bool) -> None:
@@ -347,3 +351,40 @@ def test_answer_type_first(question: str, sentences: list[tuple[str, float]], by
 )
 def test_refusal_probability(first_token: dict[str, float], p: float) -> None:
     assert refusal_probability(first_token) == pytest.approx(p)
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("Công ty nào trúng thầu gói xây lắp số 3?", True),
+        ("Bệnh viện nào tiếp nhận các nạn nhân?", True),
+        ("Bộ phim nào đoạt giải Cánh diều vàng?", True),
+        ("Tàu nào bị mắc cạn ở Bình Thuận?", True),
+        ("Quảng Ninh tập trung vào những lĩnh vực nào?", False),  # common nouns, no names
+        ("Trường hợp nào được miễn thuế?", False),
+        ("Đội nào vô địch?", False),  # teams are named without the noun ("U15 Brunei")
+        ("Which company won the contract?", False),  # English nouns are not in the articles
+    ],
+)
+def test_asks_name(question: str, expected: bool) -> None:
+    assert asks_name(question) is expected
+
+
+@pytest.mark.parametrize(
+    ("question", "sentence", "ok"),
+    [
+        # business: the noun and the name side by side, a few words apart
+        ("Công ty nào trúng thầu gói xây lắp?", "Gói thầu được giao cho công ty cổ phần Hòa Bình.", True),
+        ("Công ty nào trúng thầu gói xây lắp?", "Một công ty trong nước đã trúng thầu gói xây lắp.", False),
+        # health: a name the question already gives is no answer
+        ("Bệnh viện nào ở Huế tiếp nhận nạn nhân?", "Bệnh viện ở Huế đã tiếp nhận 12 nạn nhân.", False),
+        ("Bệnh viện nào tiếp nhận nạn nhân?", "Các nạn nhân được đưa tới bệnh viện Chợ Rẫy cấp cứu.", True),
+        # culture: a quoted title; transport: a code, the classifier left out ("đoàn tàu" -> "tàu")
+        ("Ca khúc nào được chọn làm nhạc hiệu?", "Ban tổ chức chọn ca khúc “Nối vòng tay lớn” làm nhạc hiệu.", True),
+        ("Đoàn tàu nào bị trật bánh?", "Tàu SE3 bị trật bánh khi vào ga.", True),
+        ("Đoàn tàu nào bị trật bánh?", "Một đoàn tàu bị trật bánh khi vào ga.", False),
+        ("Giá xăng tăng bao nhiêu?", "Giá xăng tăng mạnh.", True),  # not a which-name question
+    ],
+)
+def test_which_questions_need_the_thing_named(question: str, sentence: str, ok: bool) -> None:
+    assert names_thing(question, [sentence]) is ok
