@@ -46,7 +46,7 @@ from rag.language import Language, detect_language
 from rag.llm import LLM, LLMUnavailableError, Message
 from rag.llm_gate import LLMGate
 from rag.quoting import EXTRACTIVE_MARGIN, as_quote, extractive_pick, to_fact_clause
-from rag.reply_check import finished_part, other_years, unanswered_reason, verify_answer
+from rag.reply_check import finished_part, other_provinces, other_years, unanswered_reason, verify_answer
 from rag.retrieval import SearchHit, validate_query
 from rag.verification import Facts, check_support, facts_in, lists_entities, supporting_sources
 
@@ -249,6 +249,9 @@ class AnswerChain:
         if state.refusal_reason is None and (other := other_years(state.asked, answering)):
             # The answering sentences are about another year than the one asked (a trap swaps it).
             state.refusal_reason = f"các câu trả lời nói về năm khác ({', '.join(other)})"
+        elif state.refusal_reason is None and (other := other_provinces(state.asked, answering)):
+            # ... or about another province (a trap swaps it between two provinces' stories).
+            state.refusal_reason = f"các câu trả lời nói về tỉnh khác ({', '.join(other)})"
         typed = states_asked(state.asked, best)
         state.signals = answer_signals(state.standalone, state.language, coverage_set, state.dense, typed)
         if state.refusal_reason is not None or not state.evidence:

@@ -19,6 +19,7 @@ from rag.cleaning import display_title
 from rag.evidence import Evidence, coverage
 from rag.facts import asks_when, dating_years
 from rag.language import detect_language
+from rag.provinces import provinces_in
 from rag.sentences import split_sentences
 from rag.text import years_in
 from rag.verification import Facts, check_support, facts_in
@@ -78,6 +79,17 @@ def other_years(question: str, cited: Sequence[str]) -> list[str]:
     return sorted(stated) if asked and stated and not asked & stated else []
 
 
+def other_provinces(question: str, cited: Sequence[str]) -> list[str]:
+    """The provinces the cited passages name when the question names one and none of them does.
+
+    "Hà Nội có bao nhiêu bài thi đạt 9,75?" answered from "Sở GD-ĐT Đà Nẵng cho biết có 2 bài
+    thi đạt 9,75" answers for Đà Nẵng (a passage naming no province is not evidence of a swap).
+    """
+    asked = provinces_in(question)
+    stated = {p for text in cited for p in provinces_in(text)}
+    return sorted(stated) if asked and stated and not asked & stated else []
+
+
 def unanswered_reason(text: str, evidence: Sequence[Evidence], question: str) -> str | None:
     """Why a reply whose every sentence failed verification shows the passages lack the answer, if it does."""
     texts = [e.text for e in evidence]
@@ -133,6 +145,9 @@ def verify_answer(
             continue
         if other := other_years(question, [e.text for e in cited]):
             notes.append(f"bỏ câu dựa vào đoạn nói về năm khác ({', '.join(other)}): {s.text!r}")
+            continue
+        if other := other_provinces(question, [e.text for e in cited]):
+            notes.append(f"bỏ câu dựa vào đoạn nói về tỉnh khác ({', '.join(other)}): {s.text!r}")
             continue
         kept.append(tighten(s, cited, facts))
     return kept, notes

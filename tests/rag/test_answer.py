@@ -179,6 +179,21 @@ def test_a_year_stated_by_another_article_does_not_date_the_answering_sentence()
     assert answer.refused and any("năm khác (2015)" in n for n in answer.notes), answer.notes
 
 
+def test_a_quote_about_another_province_than_the_asked_one_is_refused() -> None:
+    # The story names the asked city (so it supports the question), but the sentence stating the
+    # figure is about another province: a trap swapping the province between two reports.
+    exams = hit(
+        "exams.txt",
+        "Kỳ thi tốt nghiệp năm nay, Hà Nội có đông thí sinh dự thi nhất cả nước.\n"
+        "Ở Nghệ An có 3 thí sinh đạt điểm 10 môn Ngữ văn.\n"
+        "Kết quả thi sẽ được công bố vào cuối tháng.",
+    )
+    answer = chain(found=[exams]).invoke("Hà Nội có bao nhiêu thí sinh đạt điểm 10 môn Ngữ văn?", mode="extractive")
+    assert answer.refused and any("tỉnh khác (Nghệ An)" in n for n in answer.notes), answer.notes
+    same = chain(found=[exams]).invoke("Nghệ An có bao nhiêu thí sinh đạt điểm 10 môn Ngữ văn?", mode="extractive")
+    assert not same.refused and "3 thí sinh" in same.answer
+
+
 def test_restating_the_question_is_not_an_answer() -> None:
     answer = chain(FakeLLM(["Quảng Trị đã thu hồi được tiền qua thanh tra."])).invoke(QUESTION)
     assert answer.fallback == EXTRACTIVE_UNVERIFIED or answer.refused

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from rag.evidence import Evidence
-from rag.reply_check import finished_part, other_years, verify_answer
+from rag.provinces import provinces_in
+from rag.reply_check import finished_part, other_provinces, other_years, verify_answer
 
 
 @pytest.mark.parametrize(
@@ -105,3 +106,36 @@ def test_verify_answer_recites_or_drops(
 )
 def test_other_years(question: str, cited: list[str], other: list[str]) -> None:
     assert other_years(question, cited) == other
+
+
+@pytest.mark.parametrize(
+    ("text", "provinces"),
+    [
+        ("Sở GD-ĐT Đà Nẵng cho biết có 2 bài thi đạt điểm 10.", {"Đà Nẵng"}),
+        ("Giá nhà ở TP.HCM và Hà Nội tiếp tục tăng.", {"TP Hồ Chí Minh", "Hà Nội"}),
+        ("Tàu cá của ngư dân Quảng Ngãi gặp nạn gần Vũng Tàu.", {"Quảng Ngãi", "Bà Rịa - Vũng Tàu"}),
+        ("Bão đổ bộ vào Thừa Thiên - Huế chiều nay.", {"Thừa Thiên - Huế"}),
+        ("Ngư dân đánh bắt xa bờ trên Thái Bình Dương.", set()),  # a longer name: the Pacific
+        ("Người dân cần giữ an toàn, long an tâm.", set()),  # the words, not the province
+        ("CLB Hà Nội FC thắng 2-0.", set()),  # a club named after the city
+        ("Bệnh viện tiếp nhận 20 ca mắc mới.", set()),
+    ],
+)
+def test_provinces_in(text: str, provinces: set[str]) -> None:
+    assert provinces_in(text) == provinces
+
+
+@pytest.mark.parametrize(
+    ("question", "cited", "other"),
+    [
+        # a trap: the asked province's figure is another province's
+        ("Hà Nội có bao nhiêu thí sinh đạt điểm 10?", ["Ở Nghệ An có 3 thí sinh đạt điểm 10."], ["Nghệ An"]),
+        ("Hà Nội có bao nhiêu thí sinh đạt điểm 10?", ["Hà Nội và Nghệ An có 3 thí sinh đạt điểm 10."], []),
+        # a passage naming no province is no evidence of a swap
+        ("Giá lúa ở An Giang hôm nay bao nhiêu?", ["Giá lúa tăng 200 đồng/kg."], []),
+        # a question naming no province pins none
+        ("Giá vàng hôm nay bao nhiêu?", ["Giá vàng ở TP.HCM là 36,5 triệu đồng/lượng."], []),
+    ],
+)
+def test_other_provinces(question: str, cited: list[str], other: list[str]) -> None:
+    assert other_provinces(question, cited) == other
