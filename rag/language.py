@@ -8,9 +8,11 @@ probable accented syllables under a bigram model counted over general news
 
 from __future__ import annotations
 
+import itertools
+import math
 import re
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from typing import Literal
 
 from rag.syllables import CountedSyllables, SyllableCounts, best_forms, count_syllables
@@ -131,6 +133,14 @@ class DiacriticRestorer:
         """An in-memory model over a few texts (tests, small corpora)."""
         return cls(CountedSyllables(*count_syllables(texts)))
 
+    def _binding(self, forms: Sequence[str | None]) -> float:
+        """How often the forms follow each other in the counts (log, summed over pairs)."""
+        return sum(
+            math.log(1 + self._model.bigram(a, b))
+            for a, b in itertools.pairwise(forms)
+            if a is not None and b is not None
+        )
+
     def restore(self, query: str) -> str:
         """The query with diacritics restored where the model knows the syllables; others unchanged."""
         matches = list(_WORDS.finditer(query))
@@ -142,6 +152,12 @@ class DiacriticRestorer:
             for w, f in zip(words, folded, strict=True)
         ]
         forms = best_forms(folded, candidates, self._model.bigram, self._model.total)
+        for a, b in _name_runs(words):
+            # A name's syllables go with each other: "san bay Da Nang cao" read as one phrase gives
+            # "Đã Nâng cao" ("đã nâng cao" is common); the name read alone, "Đà Nẵng", binds tighter.
+            alone = best_forms(folded[a:b], candidates[a:b], self._model.bigram, self._model.total)
+            if self._binding(alone) > self._binding(forms[a:b]):
+                forms[a:b] = alone
         pieces, last = [], 0
         for m, typed, form in zip(matches, words, forms, strict=True):
             pieces.append(query[last : m.start()])
@@ -149,6 +165,19 @@ class DiacriticRestorer:
             last = m.end()
         pieces.append(query[last:])
         return "".join(pieces)
+
+
+def _name_runs(words: Sequence[str]) -> list[tuple[int, int]]:
+    """Runs of two or more capitalised words (names: "Da Nang", "Nguyen Xuan Phuc")."""
+    runs, start = [], None
+    for i, w in enumerate([*words, ""]):
+        if w[:1].isupper():
+            start = i if start is None else start
+        else:
+            if start is not None and i - start >= 2:
+                runs.append((start, i))
+            start = None
+    return runs
 
 
 def _cased(form: str, typed: str) -> str:

@@ -56,6 +56,9 @@ def news_restorer(tmp_path_factory: pytest.TempPathFactory) -> DiacriticRestorer
         ("Thu tuong yeu cau cac bo nganh", "Thủ tướng yêu cầu các bộ ngành"),
         # Capitals follow the user; all-capital abbreviations stay.
         ("Viet Nam", "Việt Nam"),
+        # a name binds its syllables tighter than the words around it ("đã nâng cao" is common)
+        ("toa nha o Da Nang cao bao nhieu", "tòa nhà ở Đà Nẵng cao bao nhiêu"),
+        ("khach san o Vung Tau gia bao nhieu", "khách sạn ở Vũng Tàu giá bao nhiêu"),
         # Words the user already accented, and unknown words, stay as typed.
         ("Bộ Ngoai giao xyz", "Bộ Ngoại giao xyz"),
         ("zzz qqq", "zzz qqq"),
