@@ -207,12 +207,19 @@ def model_refused(text: str) -> bool:
 
 # A reply sentence still asking: a question mark, or the words that ask for a figure, which a
 # statement of the figure replaces (folded, lower case).
-_STILL_ASKING = re.compile(r"\?|\bbao nhieu\b|\bhow (?:many|much)\b")
+_STILL_ASKING = re.compile(r"\bbao nhieu\b|\bhow (?:many|much)\b")
 
 
 def still_asks(sentence: str) -> bool:
-    """True for a reply sentence that asks rather than answers ("Đức có 285 dự án, vốn bao nhiêu?")."""
-    return _STILL_ASKING.search(fold_accents(sentence).lower()) is not None
+    """True for a reply sentence that asks rather than answers ("Đức có 285 dự án, vốn bao nhiêu?").
+
+    A question word its answer follows ("lỗ bao nhiêu là 507,7 tỷ đồng") answers.
+    """
+    if "?" in sentence:
+        return True
+    folded = re.sub(r"\[\d+\]", " ", fold_accents(sentence).lower())
+    asking = list(_STILL_ASKING.finditer(folded))
+    return bool(asking) and not numbers_in(folded[asking[-1].end() :])
 
 
 def adds_nothing(sentence: str, question: str) -> bool:

@@ -248,6 +248,9 @@ def test_where_questions_need_a_new_place(question: str, sentence: str, ok: bool
         ("U23 Việt Nam thắng 2-1 nhờ bàn thắng phút 90 [1].", False),
         ("Giá vàng SJC tăng 150.000 đồng mỗi lượng [2].", False),
         ("The ministry said how the money was spent [1].", False),
+        # the question word followed by its answer
+        ("Năm lỗ nặng nhất là năm 2015, lỗ bao nhiêu là 507,7 tỷ đồng [2].", False),
+        ("Đội bóng ghi bao nhiêu bàn thì chưa rõ, nhưng thắng [1].", True),
     ],
 )
 def test_still_asks(sentence: str, expected: bool) -> None:
