@@ -22,11 +22,22 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Literal
 
 from langchain_core.runnables import Runnable, RunnableGenerator, RunnableLambda
 
 from rag.answer_prompt import answer_complete, answer_grammar, build_messages, within_budget
+from rag.answer_types import (
+    DROPPED,
+    EXTRACTIVE_NO_LLM,
+    EXTRACTIVE_UNVERIFIED,
+    REFUSAL,
+    Answer,
+    AnswerMode,
+    Done,
+    Event,
+    Queued,
+    Token,
+)
 from rag.answerability import (
     answer_type_first,
     answers_asked_type,
@@ -50,11 +61,6 @@ from rag.reply_check import finished_part, other_provinces, other_years, unanswe
 from rag.retrieval import SearchHit, validate_query
 from rag.verification import Facts, check_support, facts_in, lists_entities, supporting_sources
 
-AnswerMode = Literal["generative", "extractive"]
-REFUSAL: dict[Language, str] = {
-    "vi": "Không tìm thấy thông tin này trong các bài báo hiện có.",
-    "en": "This information was not found in the available articles.",
-}
 _EXTRACTIVE_LEAD: dict[Language, str] = {"vi": "Theo các bài báo:", "en": "From the articles (in Vietnamese):"}
 # Without dense scores (not embedded yet), Vietnamese questions whose evidence holds less than this
 # share of their content words are refused.
@@ -63,59 +69,6 @@ _UNTYPED = "các câu bằng chứng tốt nhất không nêu điều câu hỏi
 # An unverifiable model answer falls back to quoting only when the best sentence covers this much.
 STRONG_COVERAGE = 0.4
 SEE_ALSO = 3
-# Fallback reasons reported in Answer.fallback.
-DROPPED = "dropped_unverified_sentences"
-EXTRACTIVE_UNVERIFIED = "extractive_unverified_answer"
-EXTRACTIVE_NO_LLM = "extractive_llm_unavailable"
-
-
-@dataclass(frozen=True)
-class Answer:
-    question: str
-    standalone_question: str
-    answer: str
-    refused: bool
-    mode: AnswerMode
-    fallback: str | None
-    citations: tuple[Citation, ...]
-    timings_ms: dict[str, float | None]
-    language: Language = "vi"
-    notes: tuple[str, ...] = ()  # what was dropped or why the LLM was not used, for people
-    evidence: tuple[Evidence, ...] = ()
-    signals: dict[str, float] = field(default_factory=dict)  # what answerability was judged on
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "question": self.question,
-            "standalone_question": self.standalone_question,
-            "answer": self.answer,
-            "refused": self.refused,
-            "mode": self.mode,
-            "fallback": self.fallback,
-            "citations": [c.to_json() for c in self.citations],
-            "timings_ms": dict(self.timings_ms),
-        }
-
-
-@dataclass(frozen=True)
-class Token:
-    text: str
-
-
-@dataclass(frozen=True)
-class Queued:
-    """A generative question waiting for the model: `ahead` requests before it, about `eta_s` s."""
-
-    ahead: int
-    eta_s: float
-
-
-@dataclass(frozen=True)
-class Done:
-    answer: Answer
-
-
-Event = Token | Queued | Done
 
 
 @dataclass
