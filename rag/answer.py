@@ -3,13 +3,17 @@
 `Token`s as the model writes them, then one `Done` carrying the verified answer.
 
 Trust rules:
-- the question's pinned facts (entities, numbers) must all appear in one retrieved article,
-  otherwise the reply is the fixed refusal with the closest passages as "see also";
+- the question's pinned entities must all be named by one retrieved article (several, when
+  it compares or lists them), and its numbers appear among those articles, otherwise the reply
+  is the fixed refusal with the closest passages as "see also";
+- the top article's sentences stating the asked kind of fact must not be about another year
+  or province than the asked one (a trap swaps them);
 - otherwise one calibrated score (rag/confidence.py) weighs how closely, how fully and with
   what kind of fact (a number of the counted thing, a name) the evidence answers, and refuses
   below `answer.min_confidence`;
 - every shown sentence cites an evidence sentence that states its numbers and names (a wrong
-  marker is moved to the one that does) and is not about another year than the asked one;
+  marker is moved to the one that does) and is not about another year or province than the
+  asked one;
   failing sentences are dropped; if none survives, a reply stating a number that no evidence
   sentence holds is refused (the model made it up), otherwise the answer falls back to extractive;
 - a verified reply that does not state what was asked (a number of the counted thing, a
