@@ -65,7 +65,8 @@ def person_names(text: str) -> list[str]:
 
 # Questions asking where (folded, lower case): "tỉnh nào", "nước nào", "where", "which city".
 _ASKS_PLACE = re.compile(
-    r"\b(?:tinh|thanh pho|huyen|thi xa|nuoc|quoc gia|dia phuong|dia diem|bang|khu vuc|san van dong) nao\b"
+    r"\b(?:tinh|thanh pho|huyen|thi xa|(?<!co )quan|phuong|xa|nuoc|quoc gia|dia phuong|dia diem|bang|khu vuc"
+    r"|san van dong) nao\b"
     r"|\bwhere\b|\b(?:in |at )?which (?:city|province|country|state|district|venue|stadium|prison|island)\b"
 )
 # The same with marks: folded, "đâu" is "đầu" (first, head) and "dầu" (oil).

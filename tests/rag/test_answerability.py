@@ -219,6 +219,9 @@ def test_adds_nothing(sentence: str, question: str, expected: bool) -> None:
         ("Giá dầu tăng bao nhiêu?", False),  # "dầu" (oil) is no "đâu"
         ("Ai đứng đầu đoàn?", False),  # nor "đầu" (head)
         ("Ai ghi bàn?", False),
+        ("Dự án xe buýt điện chạy thử ở quận nào?", True),  # district, ward, commune
+        ("Ổ dịch sốt xuất huyết xuất hiện ở phường nào?", True),
+        ("Cơ quan nào cấp phép cho dự án?", False),  # "cơ quan" is an agency, not a district
     ],
 )
 def test_asks_place(question: str, expected: bool) -> None:
