@@ -26,7 +26,7 @@ from rag.verification import facts_in
 # Questions asking for one person's name (folded, lower case). "những ai" asks for groups
 # of people ("cán bộ, đảng viên"), and "có ai" asks yes or no, so neither is here.
 _ASKS_PERSON = re.compile(
-    r"\bten (la )?gi\b|\bho ten\b|\b(?<!nhung )ai la\b|^ai\b|\b(la|do|cua|boi) ai\b"
+    r"\bten (la )?gi\b|\bho ten\b|\b(?<!nhung )ai la\b|^ai\b(?! cung\b)|\b(la|do|cua|boi) ai\b"
     r"|\bwho\b|\bwhose\b|\bname of\b|\bwhich (minister|official|person|leader|author)\b"
     r"|\b(?:cau thu|tien dao|thu mon|ca si|dien vien|nghe si|tay vot|vo si|hoc tro|huan luyen vien|hlv) nao\b"
 )
@@ -43,8 +43,17 @@ _DANGLING_MARKER = re.compile(r"\[\d*\s*$")
 _MODEL_REFUSALS = ("khong tim thay", "not found", "khong co thong tin", "no information")
 
 
+# "ai" (who) as the object of a verb: "chọn ai làm thủ tướng", "thay ai", "gặp ai". Not "những
+# ai" (groups), "có ai" / "không ai" (yes or no, nobody), "ai cũng" (everyone), "ai đó" (someone).
+_WHO_OBJECT = re.compile(r"(?<!những )(?<!có )(?<!không )(?<!\w)ai(?!\w)(?! cũng)(?! đó)")
+
+
 def asks_person(question: str) -> bool:
-    return _ASKS_PERSON.search(fold_accents(" ".join(question.split())).lower()) is not None
+    text = " ".join(question.split()).lower()
+    if _ASKS_PERSON.search(fold_accents(text)) is not None:
+        return True
+    # With marks only: folded, "ai" is also "ái" and "ải".
+    return not text.isascii() and _WHO_OBJECT.search(text) is not None
 
 
 def person_names(text: str) -> list[str]:
