@@ -111,6 +111,8 @@ def test_quantity_questions_need_a_new_number(question: str, sentence: str, ok: 
         ("Bộ lấy những ai làm trung tâm phục vụ?", False),  # groups of people
         ("Quảng Trị thu hồi bao nhiêu tiền?", False),
         ("Cầu thủ nào ghi bàn mở tỷ số?", True),
+        ("Bức tranh đoạt giải của họa sĩ nào?", True),
+        ("Đạo diễn nào thực hiện bộ phim?", True),
         ("Tân tổng thống sẽ chọn ai làm thủ tướng?", True),  # "ai" as a verb's object
         ("Huấn luyện viên mới thay ai?", True),
         ("Không ai bị thương trong vụ cháy?", False),  # nobody
