@@ -111,12 +111,14 @@ def names_place(question: str, best: Iterable[str]) -> bool:
 # answers them with the noun and the name side by side ("nhà máy tại thành phố Sayama", "tàu
 # SE6", "ca khúc “Lam”"). Only nouns whose instances carry names: "lĩnh vực nào" or "biện pháp
 # nào" ask for common nouns, and a team or an agency is named without its noun ("gặp U15 Brunei",
-# "Bộ Y tế"). English nouns cannot be found in Vietnamese sentences.
+# "Bộ Y tế"). English nouns cannot be found in Vietnamese sentences. Folding merges "hãng" with
+# "hàng" and "hạng" (goods, rank) and "đảng" with "dạng" (form), so those stand only in phrases.
 _ASKS_NAME = re.compile(
-    r"\b(nha may|cong ty|tap doan|hang|doanh nghiep|ngan hang|truong|dai hoc|benh vien|to bao|bao|kenh"
+    r"\b(nha may|cong ty|tap doan|hang xe|hang hang khong|hang bay|doanh nghiep|ngan hang|truong|dai hoc|benh vien"
+    r"|to bao|bao|kenh"
     r"|ca khuc|bai hat|album|bo phim|phim|buc tranh|buc anh|tac pham|cuon sach|tieu thuyet|chuong trinh"
     r"|giai thuong|cuoc thi|doan tau|tau|chuyen bay|nha tu|san bay|ung dung|mau xe|dong xe|video|thuong hieu"
-    r"|dang|hang tin|du an|cong trinh) nao\b"
+    r"|hang tin|du an|cong trinh) nao\b"
 )
 # A classifier before the noun is often left out in the answer ("đoàn tàu nào" -> "tàu SE6").
 _CLASSIFIERS = frozenset({"doan", "bo", "buc", "cuon", "con", "chiec"})

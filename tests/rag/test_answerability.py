@@ -375,6 +375,8 @@ def test_refusal_probability(first_token: dict[str, float], p: float) -> None:
         ("Tàu nào bị mắc cạn ở Bình Thuận?", True),
         ("Quảng Ninh tập trung vào những lĩnh vực nào?", False),  # common nouns, no names
         ("Trường hợp nào được miễn thuế?", False),
+        ("Mặt hàng nào tăng giá mạnh nhất?", False),  # goods, not a firm ("hàng", folded like "hãng")
+        ("Hãng hàng không nào khai thác đường bay mới?", True),
         ("Đội nào vô địch?", False),  # teams are named without the noun ("U15 Brunei")
         ("Which company won the contract?", False),  # English nouns are not in the articles
     ],
