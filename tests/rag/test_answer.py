@@ -433,6 +433,17 @@ def test_comparison_pick_prefers_each_articles_sentence_of_the_asked_type() -> N
     assert first_qn in extractive_pick([top, first_qn, fitting_qn], per_source=True)
 
 
+def test_the_picked_sentence_stating_the_asked_fact_leads() -> None:
+    """Another article's runner-up that states the figure opens the quote, ahead of a better-scoring
+    sentence of the top article that does not."""
+    top = _ev(1, 90.0, "a.txt")
+    other = _ev(2, 80.0, "b.txt")
+    stating = replace(_ev(3, 70.0, "c.txt"), text="93 điểm")
+    picked = extractive_pick([top, other, stating], per_source=True, fits=lambda t: "điểm" in t)
+    assert picked[0] == stating and set(picked) == {top, other, stating}
+    assert extractive_pick([top, other, stating], per_source=True)[0] == top  # no asked type: score order
+
+
 def test_a_verified_reply_beside_the_question_falls_back_to_quoting() -> None:
     """A true, cited figure of the wrong thing ("28 cuộc" for "bao nhiêu văn bản") is not the answer."""
 
