@@ -70,7 +70,8 @@ def person_names(text: str) -> list[str]:
         run = " ".join(words[: next((i for i, w in enumerate(words) if not w[0].isupper()), len(words))])
         if " " in run and run not in places:
             names.append(run)
-    return list(dict.fromkeys(names))
+    # No one's name holds a digit: "U15 Campuchia" is a team, "F1" a race, "Galaxy S8" a phone.
+    return list(dict.fromkeys(n for n in names if not any(c.isdigit() for c in n)))
 
 
 # Questions asking where (folded, lower case): "tỉnh nào", "nước nào", "where", "which city".

@@ -61,6 +61,9 @@ _WORD_AFTER = re.compile(r"\s*(?:(?:ty|trieu|nghin|ngan)\s+)?(?:dong\s*)?([a-z]+
 # "3.000-6.000 đồng", "từ 5 đến 7 triệu", "6.385/10.418 bài thi": the first number of a range
 # (or of a share) is what the second is.
 _RANGE_AFTER = re.compile(r"\s*(?:[-–]|den|toi|to)\s*\d")
+# A short aside in brackets between a number and its noun ("6.385 (hơn 61%) bài thi",
+# "120 (trong đó 30 nữ) công nhân") says nothing about what the number counts.
+_ASIDE = re.compile(r"\s*\([^()]{1,40}\)")
 
 
 def figures(text: str) -> list[Figure]:
@@ -70,7 +73,7 @@ def figures(text: str) -> list[Figure]:
     found: list[Figure] = []
     ranges = []
     for m in _NUMBER.finditer(folded):
-        before, after = folded[max(0, m.start() - 16) : m.start()], folded[m.end() : m.end() + 40]
+        before, after = folded[max(0, m.start() - 16) : m.start()], folded[m.end() : m.end() + 80]
         raw = m.group(0)
         kind: FigureKind
         if m.start() in scores and not _TIME_BEFORE.search(before):
@@ -93,7 +96,8 @@ def figures(text: str) -> list[Figure]:
         else:
             kind = "count"
         per = _PER_UNIT.match(after[_money_end(after) :]) if kind == "money" else None
-        word = per or _WORD_AFTER.match(after)
+        aside = _ASIDE.match(after)
+        word = per or _WORD_AFTER.match(after[aside.end() :] if aside else after)
         if kind == "count" and (_RANGE_AFTER.match(after) or after.lstrip().startswith("/")):
             ranges.append(len(found))
         found.append(Figure(canonical_number(raw), kind, word.group(1) if word else ""))
@@ -233,6 +237,11 @@ def asked_figure(question: str) -> tuple[FigureKind, str]:
     return ("duration" if phrase and _TIME_AFTER.match(f" {phrase}") else "count"), phrase
 
 
+# The general classifiers of inanimate things (folded): news counts vehicles, devices and
+# objects by them and leaves the noun out or puts a model name after ("232 chiếc Civic").
+_OBJECT_CLASSIFIERS = frozenset({"chiec", "cai"})
+
+
 def same_unit(asked: str, stated: str) -> bool:
     """Does a count of `stated` (folded word after the number) count the `asked` phrase?
 
@@ -245,6 +254,9 @@ def same_unit(asked: str, stated: str) -> bool:
     if words[0] == "nguoi":
         # "người" is the generic word for people; news counts them by role ("1.695 trường hợp",
         # "30 bệnh nhân", "42 bị can"), so a count of anything answers "bao nhiêu người".
+        return True
+    if said[0] in _OBJECT_CLASSIFIERS:
+        # "chiếc" counts things of any kind: "bán được 232 chiếc" answers "bao nhiêu xe".
         return True
     initials = "".join(w[0] for w in words)
     # "TTHC" for "thủ tục hành chính"; "CBCCVC" (cán bộ, công chức, viên chức) also counts the

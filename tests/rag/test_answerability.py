@@ -71,6 +71,10 @@ from rag.evidence import Evidence
         ("Có bao nhiêu khách nhập viện?", "Vụ ngộ độc khiến 13 du khách nhập viện.", True),
         ("Bao nhiêu y bác sĩ và người dân phơi nhiễm?", "Có 17 y, bác sĩ và 7 người dân phơi nhiễm.", True),
         ("Tàu chở bao nhiêu dầu?", "Tàu có 20 thuyền viên.", False),
+        # "chiếc" counts things of any kind, the noun left out or a model name after it
+        ("Hãng bán được bao nhiêu xe trong tháng 5?", "Tháng 5, hãng bán được 1.240 chiếc Vios.", True),
+        ("Hãng hàng không nhận bao nhiêu máy bay?", "Hãng đã nhận 3 chiếc trong năm nay.", True),
+        ("Hãng bán được bao nhiêu xe trong tháng 5?", "Tháng 5, hãng có 1.240 đại lý.", False),
         # a bare amount: money answers "bị phạt bao nhiêu", a range's first number is money too
         ("Công ty bị phạt bao nhiêu?", "Công ty bị phạt 7 triệu đồng.", True),
         ("Công ty bị phạt bao nhiêu?", "Ngày 20/6, công ty bị xử phạt.", False),
@@ -142,6 +146,9 @@ def test_asks_person(question: str, expected: bool) -> None:
         ("Thứ trưởng Thường trực Nguyễn Minh Vũ chủ trì hội nghị.", ["Nguyễn Minh Vũ"]),
         ("Sở Y tế Hà Nội yêu cầu các bệnh viện báo cáo.", []),
         ("Lê Văn Dũng ghi bàn; Lê lại thua.", ["Lê Văn Dũng"]),
+        # a name with a digit is a team, a race or a product, never a person
+        ("U15 Campuchia có bàn thắng vượt lên dẫn trước ở phút thứ 3.", []),
+        ("Đội tuyển U23 Việt Nam thắng 2-0, Công Phượng ghi bàn.", ["Công Phượng"]),
     ],
 )
 def test_person_names(text: str, expected: list[str]) -> None:

@@ -30,6 +30,9 @@ from rag.text import numbers_in
         ("Phiên tòa kéo dài 30 ngày.", Figure("30", "duration", "ngay")),
         ("Có 6.385/10.418 bài thi đạt điểm 5.", Figure("6385", "count", "bai thi")),
         ("Án mới là 2 vụ/21 bị can.", Figure("21", "count", "bi can")),
+        # an aside in brackets stands between the number and what it counts
+        ("Có 6.385/10.418 (hơn 61%) bài thi đạt điểm 5.", Figure("6385", "count", "bai thi")),
+        ("Nhà máy tuyển 120 (trong đó 30 nữ) công nhân.", Figure("120", "count", "cong nhan")),
         # a measure or classifier before the noun counted
         ("Tàu chở hơn 1.800 tấn dầu.", Figure("1800", "count", "tan dau")),
         ("Cảnh sát thu giữ 3 chiếc xe máy.", Figure("3", "count", "chiec xe")),
