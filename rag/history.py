@@ -35,6 +35,13 @@ _WHAT_ABOUT = re.compile(
 _PRONOUN = re.compile(
     r"\b(?P<title>ông|bà|anh|chị)\s+(?:ấy|ta)\b|\b(?:người này|người đó|he|she|him|her)\b", re.IGNORECASE
 )
+# A question word in the "X" of "Còn X thì ...": the follow-up asks its own question ("Còn dầu
+# diesel thì đề xuất mức bao nhiêu?"), so X is no entity to swap in. Read with marks: folded,
+# "mấy" is "máy" and "đâu" is "dầu", which name things.
+_ASKS = re.compile(
+    r"\b(?:bao nhiêu|bao nhieu|bao giờ|bao lâu|mấy|nào|gì|ai|đâu|how|what|which|who|when|where|why)\b",
+    re.IGNORECASE,
+)
 _OPENER = re.compile(r"^(?:còn|thế|vậy|và|nhưng|rồi|what about|how about|and|so)\b", re.IGNORECASE)
 _MAX_REWRITE_CHARS = 400
 # A follow-up with its own time frame ("đến nay") must not inherit the history's year.
@@ -95,7 +102,7 @@ def condense_rules(question: str, history: Sequence[Turn]) -> Condensed | None:
     """A rule-based rewrite, or None when no rule applies."""
     previous = _last(history, "user")
     m = _WHAT_ABOUT.match(question.strip())
-    if m and previous:
+    if m and previous and not _ASKS.search(m.group("x")):
         new = m.group("x").strip(" ,.?")
         swapped = _swap_entity(previous, new)
         if swapped:

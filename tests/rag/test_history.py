@@ -68,6 +68,21 @@ def test_is_follow_up(question: str, history: list[Turn], follow: bool) -> None:
             "rule",
         ),
         (
+            "Còn Tổng công ty Dầu Việt Nam thì sao?",  # "Dầu", folded "dau", asks nothing
+            [Turn("user", "Petrolimex lãi bao nhiêu trong quý 3?")],
+            "Petrolimex lãi bao nhiêu trong quý 3? (Tổng công ty Dầu Việt Nam)",
+            "Tổng công ty Dầu Việt Nam",
+            "rule",
+        ),
+        # a follow-up asking its own question ("Còn X thì ... bao nhiêu?") is no "what about X"
+        (
+            "Còn xe tải thì phạt bao nhiêu?",
+            [Turn("user", "Xe máy vượt đèn đỏ bị phạt bao nhiêu tiền?")],
+            "Còn xe tải thì phạt bao nhiêu? (Xe máy vượt đèn đỏ bị phạt bao nhiêu tiền?)",
+            "Còn xe tải thì phạt bao nhiêu?",
+            "context",
+        ),
+        (
             "Thế đã thu hồi bao nhiêu?",
             QT,
             "Thế đã thu hồi bao nhiêu? (Trong 6 tháng đầu năm 2019, Quảng Trị đã tiến hành bao nhiêu cuộc thanh tra?)",
