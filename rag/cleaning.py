@@ -17,6 +17,10 @@ _CHROME_LINE = re.compile(
     re.IGNORECASE,
 )
 _PHOTO_CREDIT_TAIL = re.compile(r"\((?:ảnh|nguồn ảnh|photo|video)\s*:[^)]*\)\s*$", re.IGNORECASE)
+_PHOTO_CREDIT = re.compile(r"\((?:ảnh|nguồn ảnh|photo|video)\s*:[^)]*\)", re.IGNORECASE)
+# Captions in this archive run up to ~200 characters; 1 in 450 articles has a whole body (one
+# long paragraph) that ends in a credit.
+MAX_CAPTION_CHARS = 300
 _PHOTO_LINE = re.compile(r"^(?:ảnh|nguồn ảnh|ảnh minh họa|photo)\s*[:.]", re.IGNORECASE)
 _WEEKDAY = r"(?:thứ\s+(?:hai|ba|tư|năm|sáu|bảy|[2-7])|chủ\s+nhật|cn)"
 _DMY = r"(\d{1,2})\s*[/.-]\s*(\d{1,2})\s*[/.-]\s*(\d{4})"
@@ -115,17 +119,24 @@ def _drop_captions(lines: list[str]) -> list[str]:
     """Drop photo captions: a line ending in "(Ảnh: …)", with the lines it was hard-wrapped from.
 
     Only the wrapped start of the caption goes with it (a line with no terminal mark
-    followed by a lower-case line), never the paragraphs before it.
+    followed by a lower-case line), never the paragraphs before it. A caption is short: a longer
+    line ending in a credit is a body written as one paragraph, or a gallery whose captions are
+    the story ("Tác phẩm … đoạt Giải thưởng Nhà nước năm 2007. (Ảnh: PV)"); it keeps its text and
+    loses the credits.
     """
     drop: set[int] = set()
+    out = list(lines)
     for i, line in enumerate(lines):
         if not _PHOTO_CREDIT_TAIL.search(line.strip()):
             continue
         j = i
         while j > 0 and (prev := lines[j - 1].strip()) and prev[-1] not in _TERMINAL and lines[j].strip()[:1].islower():
             j -= 1
-        drop.update(range(j, i + 1))
-    return [line for i, line in enumerate(lines) if i not in drop]
+        if sum(len(lines[k]) for k in range(j, i + 1)) > MAX_CAPTION_CHARS:
+            out[i] = " ".join(_PHOTO_CREDIT.sub(" ", line).split())
+        else:
+            drop.update(range(j, i + 1))
+    return [line for i, line in enumerate(out) if i not in drop and line]
 
 
 def _join_hard_wraps(lines: list[str]) -> list[str]:

@@ -224,6 +224,12 @@ def test_hard_wrapped_lines_are_joined(raw_text: str, expected: str) -> None:
             id="heading-before-caption-kept",
         ),
         pytest.param(f"Ảnh: Bộ Ngoại giao\n{BODY}", BODY, id="photo-line"),
+        pytest.param(
+            f"{BODY}\n" + "Tác phẩm 'Mẹ con ngày gặp mặt' của tác giả Lâm Hồng Long đoạt giải năm 1996. (Ảnh: PV) " * 4,
+            f"{BODY}\n"
+            + " ".join(["Tác phẩm 'Mẹ con ngày gặp mặt' của tác giả Lâm Hồng Long đoạt giải năm 1996."] * 4),
+            id="gallery-paragraph-kept-credits-dropped",
+        ),
         pytest.param(f"Ảnh minh hoạ: TTXVN\n{BODY}", BODY, id="illustration-line-new-tone"),
     ],
 )
