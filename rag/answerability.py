@@ -128,18 +128,23 @@ _NAME_WITHIN = 5
 _QUOTES = "\"“'‘"
 
 
+def asked_noun(question: str) -> str | None:
+    """The noun of a "which named thing" question ("nhà máy" of "nhà máy nào"), folded; None if none."""
+    m = _ASKS_NAME.search(fold_accents(" ".join(question.split())).lower())
+    return m.group(1) if m else None
+
+
 def asks_name(question: str) -> bool:
-    return _ASKS_NAME.search(fold_accents(" ".join(question.split())).lower()) is not None
+    return asked_noun(question) is not None
 
 
 def names_thing(question: str, best: Iterable[str]) -> bool:
     """False when the question asks which named thing ("nhà máy nào") and no best sentence
     follows that noun, within a few words, by a name, a code or a quoted title the question lacks."""
-    m = _ASKS_NAME.search(fold_accents(" ".join(question.split())).lower())
-    if m is None:
+    noun = asked_noun(question)
+    if noun is None:
         return True
     asked = fold_accents(question).lower()
-    noun = m.group(1)
     nouns = {noun} | ({noun.split(" ", 1)[1]} if noun.split()[0] in _CLASSIFIERS and " " in noun else set())
     pattern = re.compile(rf"\b(?:{'|'.join(re.escape(n) for n in nouns)})\b")
     for text in best:
