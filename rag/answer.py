@@ -243,6 +243,7 @@ class AnswerChain:
             per_source=self._per_source(state),
             fits=lambda text: answers_asked_type(question, text),
             question=question,
+            compare=is_comparison(state.condensed.pinned if state.condensed else state.question),
         )
 
     def _prompt(self, state: _State) -> _State:

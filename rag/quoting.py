@@ -23,12 +23,15 @@ def extractive_pick(
     per_source: bool = False,
     fits: Callable[[str], bool] | None = None,
     question: str = "",
+    compare: bool = False,
 ) -> list[Evidence]:
     """The sentences an extractive answer quotes, best first (at most EXTRACTIVE_SENTENCES).
 
     The best evidence sentence, the other pieces of it when it was cut, runners-up scoring
-    within the margin, and, for a question pinning two entities or years (a comparison),
-    the best sentence of each article first: the best one of the asked type (`fits`) if any.
+    within the margin, and, with `per_source`, the best sentence of each article first: the
+    best one of the asked type (`fits`) if any. Another article's sentence takes a place only
+    when it states the asked type or scores within the margin, unless the question compares
+    articles (`compare`): each side is quoted.
     """
     if not evidence:
         return []
@@ -41,7 +44,16 @@ def extractive_pick(
         picked = []
         for source in dict.fromkeys(e.source for e in evidence):
             own = [e for e in evidence if e.source == source]
-            picked.append(next((e for e in own if fits is not None and fits(e.text)), own[0]))
+            pick = next((e for e in own if fits is not None and fits(e.text)), own[0])
+            # A far-off sentence of another story, of no asked type, would only crowd out the top
+            # story's runners-up (its answer is often a few sentences after its best one).
+            if (
+                compare
+                or not picked
+                or pick.score >= best - EXTRACTIVE_MARGIN
+                or (fits is not None and fits(pick.text))
+            ):
+                picked.append(pick)
     top = picked[0]
     picked += [e for e in evidence if e.sentence == top.sentence]
     picked += [e for e in evidence if e.score >= best - EXTRACTIVE_MARGIN]

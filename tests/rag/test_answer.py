@@ -341,7 +341,7 @@ def test_extractive_pick_takes_runners_up_pieces_and_other_articles() -> None:
     assert extractive_pick([top, close, far]) == [top, close]  # best first
     assert extractive_pick([top, close, piece]) == [top, piece, close]  # a cut sentence's pieces together
     assert piece in extractive_pick([top, far, piece])  # the rest of a cut sentence
-    assert other in extractive_pick([top, far, other], per_source=True)
+    assert other in extractive_pick([top, far, other], per_source=True, compare=True)
     assert other not in extractive_pick([top, far, other])
     assert extractive_pick([]) == []
 
@@ -430,7 +430,7 @@ def test_comparison_pick_prefers_each_articles_sentence_of_the_asked_type() -> N
     fitting_qn = replace(_ev(3, 90.0 - EXTRACTIVE_MARGIN - 15, "qn.txt", start=50), text="phát hiện 1 vụ")
     picked = extractive_pick([top, first_qn, fitting_qn], per_source=True, fits=lambda t: "vụ" in t)
     assert fitting_qn in picked and first_qn not in picked
-    assert first_qn in extractive_pick([top, first_qn, fitting_qn], per_source=True)
+    assert first_qn in extractive_pick([top, first_qn, fitting_qn], per_source=True, compare=True)
 
 
 def test_the_picked_sentence_stating_the_asked_fact_leads() -> None:
@@ -442,6 +442,16 @@ def test_the_picked_sentence_stating_the_asked_fact_leads() -> None:
     picked = extractive_pick([top, other, stating], per_source=True, fits=lambda t: "điểm" in t)
     assert picked[0] == stating and set(picked) == {top, other, stating}
     assert extractive_pick([top, other, stating], per_source=True)[0] == top  # no asked type: score order
+
+
+def test_another_storys_far_off_sentence_does_not_crowd_out_the_top_storys() -> None:
+    top, b_far = _ev(1, 90.0, "a.txt"), _ev(2, 60.0, "b.txt")
+    runner_up = _ev(3, 85.0, "a.txt", start=40)
+    c_stating = replace(_ev(4, 55.0, "c.txt"), text="18 điểm")
+    picked = extractive_pick([top, b_far, runner_up, c_stating], per_source=True, fits=lambda t: "điểm" in t)
+    assert b_far not in picked and {top, runner_up, c_stating} <= set(picked)
+    # a comparison quotes each side, however far its best sentence scores
+    assert b_far in extractive_pick([top, b_far, runner_up], per_source=True, fits=lambda t: False, compare=True)
 
 
 def test_a_verified_reply_beside_the_question_falls_back_to_quoting() -> None:
