@@ -122,8 +122,34 @@ def _contains_entity(entity: str, haystack: str, folded_haystack: str, opener: b
 def _contains_exactly(entity: str, haystack: str, folded_haystack: str) -> bool:
     key = _key(entity)
     if has_diacritics(key):
-        return re.search(rf"(?<!\w){re.escape(key)}(?!\w)", haystack) is not None
-    return re.search(rf"(?<!\w){re.escape(fold_accents(key))}(?!\w)", folded_haystack) is not None
+        found = re.search(rf"(?<!\w){re.escape(key)}(?!\w)", haystack) is not None
+    else:
+        found = re.search(rf"(?<!\w){re.escape(fold_accents(key))}(?!\w)", folded_haystack) is not None
+    acronym = _ACRONYM.search(entity)
+    # Three letters alone open too many runs of words by chance ("CLB": "cho lái bằng").
+    if found or acronym is None or (len(acronym.group(0)) < 4 and " " not in entity.strip()):
+        return found
+    return _spelled_out(entity).search(folded_haystack) is not None
+
+
+# An acronym of three or more letters ("ĐHQG", "UBND", "BHXH"): news and readers use it and the
+# words it stands for interchangeably, and each letter opens one of those words.
+_ACRONYM = re.compile(r"(?<!\w)[A-ZĐ]{3,6}(?!\w)")
+
+
+def _spelled_out(entity: str) -> re.Pattern[str]:
+    """The entity with each acronym also matching words opening with its letters ("ĐHQG Hà Nội"
+    matches "đại học quốc gia hà nội"), over folded lower-case text."""
+    parts = []
+    for word in entity.split():
+        folded = re.escape(fold_accents(_key(word)))
+        if _ACRONYM.fullmatch(word):
+            letters = r"\s+".join(rf"{c}\w*" for c in fold_accents(word).lower())
+            parts.append(f"(?:{folded}|{letters})")
+        else:
+            parts.append(folded)
+    spaced = r"\s+".join(parts)
+    return re.compile(rf"(?<!\w){spaced}(?!\w)")
 
 
 @dataclass(frozen=True)

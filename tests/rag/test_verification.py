@@ -124,6 +124,23 @@ def test_names_run_together_are_found_apart(question: str, passage: str, ok: boo
 
 
 @pytest.mark.parametrize(
+    ("question", "passage", "ok"),
+    [
+        # an acronym in the question, the words it stands for in the story (education, health, politics)
+        ("Năm nay ĐHQG Hà Nội tuyển thẳng những ai?", "Đại học Quốc gia Hà Nội tuyển thẳng học sinh giỏi.", True),
+        ("Năm 2017 BHXH Việt Nam chi trả bao nhiêu?", "Bảo hiểm xã hội Việt Nam đã chi trả lương hưu.", True),
+        ("Hôm qua UBND tỉnh Quảng Nam quyết định gì?", "Ủy ban nhân dân tỉnh Quảng Nam vừa ra quyết định.", True),
+        ("Năm nay ĐHQG Hà Nội tuyển thẳng những ai?", "ĐHQG Hà Nội tuyển thẳng học sinh giỏi.", True),
+        # other words with other initials, or another institution of the same city
+        ("Năm nay ĐHQG Hà Nội tuyển thẳng những ai?", "Đại học Bách khoa Hà Nội tuyển thẳng học sinh giỏi.", False),
+        ("Năm 2017 BHXH Việt Nam chi trả bao nhiêu?", "Bảo hiểm y tế Việt Nam đã chi trả.", False),
+    ],
+)
+def test_an_acronym_matches_the_words_it_stands_for(question: str, passage: str, ok: bool) -> None:
+    assert (not check_support(facts_in(question), [passage]).missing_entities) is ok
+
+
+@pytest.mark.parametrize(
     ("question", "listed"),
     [
         ("Quảng Trị và Quảng Ninh mỗi tỉnh thanh tra bao nhiêu cuộc?", True),
