@@ -26,7 +26,11 @@ _WORDS = re.compile(r"[^\W_]+", re.UNICODE)
 ENGLISH_FUNCTION_WORDS = frozenset(
     "the a an of to in on for and or is are was were be been did does do what which who whom whose when "
     "where why how many much has have had with by from that this these those it its as at their there "
-    "than into about ".split()
+    "than into about will would could should must shall might not after before during between against over "
+    "under she they we you his her him them our your since until while because if also each both other some "
+    "such only very being ".split()
+    # Not "can", "may", "so", "he", "my", "no", "me": folded, they are Vietnamese syllables
+    # ("cần", "máy", "số", "hè", "Mỹ", "nó", "mẹ") of questions typed without marks.
 )
 _VI = frozenset(
     "cua va cac nhung bao nhieu duoc da co khong nao gi ai la trong voi cho nam thi ve tai theo nguoi bo "
