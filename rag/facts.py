@@ -121,6 +121,8 @@ _ASKS_MONEY = re.compile(
     # "how much is/did/…" asks money; "how much power/oil" asks a quantity of that noun.
     r"|\bhow much(?= (?:money|is|was|are|were|does|did|do|will|would|has|have|had|can|could)\b|\W*$)"
     r"|\bbao nhieu\s+(?:mot|moi)\s+[a-z]+"
+    # capital ("tốn bao nhiêu vốn"); price, fee, wage and fine levels are amounts of money
+    r"|\bbao nhieu von\b|\bvon\b.*\bbao nhieu\b|\b(?:may|bao nhieu) muc (?:gia|phi|luong|phat|thue)\b"
 )
 _ASKS_SCORE = re.compile(
     r"\bty so\b|\bti so\b|\bket qua\b.*\btran\b|\bthang\b.*\bbao nhieu ban\b|\bscore\b|\bscoreline\b"
