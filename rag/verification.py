@@ -95,9 +95,20 @@ def _entities_with_start(text: str) -> list[tuple[str, bool]]:
     return entities
 
 
+# "bao nhiêu tiền 1 lít", "giá 1 kg", "1 USD đổi được": one of a unit is the basis of a rate,
+# not a fact a story must state (it writes "đồng/lít") (folded, lower case).
+_PER_ONE = re.compile(
+    r"(?<![\d.,/])1\s+(?=(?:lit|kg|ky|can|tan|ta|gam|gram|luong|chi|usd|m2|met|km|ha|thung|chai|goi)\b)"
+)
+
+
 def facts_in(text: str) -> Facts:
     found = _entities_with_start(text)
     openers = frozenset(name for name, start in found if start and " " in name)
+    folded = fold_accents(text).lower()
+    if len(folded) == len(text):  # folding keeps offsets (NFC text)
+        for m in reversed(list(_PER_ONE.finditer(folded))):
+            text = text[: m.start()] + " " * (m.end() - m.start()) + text[m.end() :]
     return Facts(frozenset(numbers_in(text)), tuple(dict.fromkeys(n for n, _ in found)), openers)
 
 
@@ -144,7 +155,8 @@ def _spelled_out(entity: str) -> re.Pattern[str]:
     for word in entity.split():
         folded = re.escape(fold_accents(_key(word)))
         if _ACRONYM.fullmatch(word):
-            letters = r"\s+".join(rf"{c}\w*" for c in fold_accents(word).lower())
+            # "Bộ Văn hóa, Thể thao và Du lịch" is VHTTDL: commas and "và" get no letter.
+            letters = r"[\s,]+(?:(?:va|&)\s+)?".join(rf"{c}\w*" for c in fold_accents(word).lower())
             parts.append(f"(?:{folded}|{letters})")
         else:
             parts.append(folded)

@@ -131,6 +131,7 @@ def test_names_run_together_are_found_apart(question: str, passage: str, ok: boo
         ("Năm 2017 BHXH Việt Nam chi trả bao nhiêu?", "Bảo hiểm xã hội Việt Nam đã chi trả lương hưu.", True),
         ("Hôm qua UBND tỉnh Quảng Nam quyết định gì?", "Ủy ban nhân dân tỉnh Quảng Nam vừa ra quyết định.", True),
         ("Năm nay ĐHQG Hà Nội tuyển thẳng những ai?", "ĐHQG Hà Nội tuyển thẳng học sinh giỏi.", True),
+        ("Năm nay Bộ VHTTDL xếp hạng mấy di tích?", "Bộ Văn hóa, Thể thao và Du lịch xếp hạng 5 di tích.", True),
         # other words with other initials, or another institution of the same city
         ("Năm nay ĐHQG Hà Nội tuyển thẳng những ai?", "Đại học Bách khoa Hà Nội tuyển thẳng học sinh giỏi.", False),
         ("Năm 2017 BHXH Việt Nam chi trả bao nhiêu?", "Bảo hiểm y tế Việt Nam đã chi trả.", False),
@@ -152,3 +153,20 @@ def test_an_acronym_matches_the_words_it_stands_for(question: str, passage: str,
 )
 def test_lists_entities(question: str, listed: bool) -> None:
     assert lists_entities(question, facts_in(question)) is listed
+
+
+@pytest.mark.parametrize(
+    ("question", "numbers"),
+    [
+        # one of a unit is the basis of a rate (energy, gold, currency), not a fact to find
+        ("gia xang ron 92 con bao nhieu 1 lit", {"92"}),
+        ("Giá vàng 1 lượng hôm nay bao nhiêu?", set()),
+        ("1 USD đổi được bao nhiêu đồng?", set()),
+        # one of anything else is a fact; a label's number too
+        ("Vụ tai nạn làm 1 người chết ở đâu?", {"1"}),
+        ("Quý 1 công ty lãi bao nhiêu?", {"1"}),
+        ("Cửa hàng bán 11 lít mỗi ngày?", {"11"}),
+    ],
+)
+def test_pinned_numbers_leave_out_a_rates_basis(question: str, numbers: set[str]) -> None:
+    assert set(facts_in(question).numbers) == numbers
