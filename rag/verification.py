@@ -155,8 +155,8 @@ def _spelled_out(entity: str) -> re.Pattern[str]:
     for word in entity.split():
         folded = re.escape(fold_accents(_key(word)))
         if _ACRONYM.fullmatch(word):
-            # "Bộ Văn hóa, Thể thao và Du lịch" is VHTTDL: commas and "và" get no letter.
-            letters = r"[\s,]+(?:(?:va|&)\s+)?".join(rf"{c}\w*" for c in fold_accents(word).lower())
+            # "Bộ Văn hóa, Thể thao và Du lịch" (or "- Thể thao") is VHTTDL: "và" and marks get no letter.
+            letters = r"[\s,&-]+(?:va\s+)?".join(rf"{c}\w*" for c in fold_accents(word).lower())
             parts.append(f"(?:{folded}|{letters})")
         else:
             parts.append(folded)

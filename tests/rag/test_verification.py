@@ -132,6 +132,7 @@ def test_names_run_together_are_found_apart(question: str, passage: str, ok: boo
         ("Hôm qua UBND tỉnh Quảng Nam quyết định gì?", "Ủy ban nhân dân tỉnh Quảng Nam vừa ra quyết định.", True),
         ("Năm nay ĐHQG Hà Nội tuyển thẳng những ai?", "ĐHQG Hà Nội tuyển thẳng học sinh giỏi.", True),
         ("Năm nay Bộ VHTTDL xếp hạng mấy di tích?", "Bộ Văn hóa, Thể thao và Du lịch xếp hạng 5 di tích.", True),
+        ("Năm nay Bộ VHTTDL xếp hạng mấy di tích?", "Bộ Văn hóa - Thể thao và Du lịch xếp hạng 5 di tích.", True),
         # other words with other initials, or another institution of the same city
         ("Năm nay ĐHQG Hà Nội tuyển thẳng những ai?", "Đại học Bách khoa Hà Nội tuyển thẳng học sinh giỏi.", False),
         ("Năm 2017 BHXH Việt Nam chi trả bao nhiêu?", "Bảo hiểm y tế Việt Nam đã chi trả.", False),
