@@ -55,9 +55,13 @@ def extractive_pick(
             ):
                 picked.append(pick)
     top = picked[0]
-    picked += [e for e in evidence if e.sentence == top.sentence]
-    picked += [e for e in evidence if e.score >= best - EXTRACTIVE_MARGIN]
-    chosen = list(dict.fromkeys(picked))[:EXTRACTIVE_SENTENCES]
+    pieces = [e for e in evidence if e.sentence == top.sentence]
+    others = list(dict.fromkeys([*picked[1:], *(e for e in evidence if e.score >= best - EXTRACTIVE_MARGIN)]))
+    if not compare:
+        # Other stories' best sentences compete with the top story's runners-up: those stating
+        # the asked kind of fact first, then by score (a comparison keeps each side first).
+        others.sort(key=lambda e: (fits is not None and not fits(e.text), -e.score))
+    chosen = list(dict.fromkeys([top, *pieces, *others]))[:EXTRACTIVE_SENTENCES]
     # Best first, so the answer leads with the sentence holding the asked fact (on the dev sets the
     # key fact opened 75-87% of quoted answers, against 44-50% in article order); the pieces of a
     # cut sentence stay together, in text order.

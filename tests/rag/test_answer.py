@@ -454,6 +454,15 @@ def test_another_storys_far_off_sentence_does_not_crowd_out_the_top_storys() -> 
     assert b_far in extractive_pick([top, b_far, runner_up], per_source=True, fits=lambda t: False, compare=True)
 
 
+def test_the_top_storys_runner_up_competes_with_other_stories_best() -> None:
+    """Other stories' best sentences do not take every place ahead of a better one of the top story."""
+    top = replace(_ev(1, 71.0, "a.txt"), text="điều trị ở Đà Nẵng")
+    runner_up = replace(_ev(2, 68.0, "a.txt", start=40), text="BS Nguyễn Văn A, Đà Nẵng")
+    others = [replace(_ev(n, 66.0 - n, f"{n}.txt"), text=f"bệnh viện {n}") for n in (3, 4, 5)]
+    picked = extractive_pick([top, runner_up, *others], per_source=True, fits=lambda t: True)
+    assert picked[:2] == [top, runner_up]
+
+
 def test_a_verified_reply_beside_the_question_falls_back_to_quoting() -> None:
     """A true, cited figure of the wrong thing ("28 cuộc" for "bao nhiêu văn bản") is not the answer."""
 
