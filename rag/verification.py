@@ -251,7 +251,7 @@ def _stands_alone(word: str, text: str) -> bool:
     return False
 
 
-_LISTED = re.compile(r"^\s*(?:,|và|hay|hoặc|với|and|or|vs\.?)\s*$", re.IGNORECASE)
+_LISTED = re.compile(r"^\s*(?:,|và|hay|hoặc|and|or|vs\.?)\s*$", re.IGNORECASE)
 
 
 def lists_entities(question: str, facts: Facts) -> bool:

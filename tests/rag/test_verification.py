@@ -149,6 +149,9 @@ def test_an_acronym_matches_the_words_it_stands_for(question: str, passage: str,
         ("Doanh thu của Apple, Samsung và Xiaomi quý này ra sao?", True),
         ("Did Đà Nẵng or Khánh Hòa welcome more visitors?", True),
         ("Tập đoàn Google đã mua Whole Foods với giá bao nhiêu?", False),
+        # "X với Y" relates the two in one event (a cable, a match): one story must name both
+        ("Tuyến cáp nối Cameroon với Brazil dài bao nhiêu?", False),
+        ("Việt Nam hòa với Thái Lan tỷ số mấy?", False),
         ("Ông Nguyễn Văn An làm việc tại Bộ Y tế từ năm nào?", False),
     ],
 )
