@@ -66,7 +66,8 @@ def _entities_with_start(text: str) -> list[tuple[str, bool]]:
     for m in _WORD.finditer(text):
         word = m.group(0)
         clause_start = m.start() == 0 or bool(_CLAUSE_START.search(text[: m.start()]))
-        if word[0].isupper():
+        # "iPhone", "eBay", "iOS": a brand's capital may come second.
+        if word[0].isupper() or (len(word) > 2 and word[0].islower() and word[1].isupper()):
             joined = runs and last_end >= 0 and text[last_end : m.start()] == " " and not clause_start
             if joined:
                 runs[-1].append((word, False))
@@ -79,7 +80,7 @@ def _entities_with_start(text: str) -> list[tuple[str, bool]]:
     for run in runs:
         words = [w for w, _ in run]
         at_start = run[0][1]
-        if at_start:
+        if at_start and words[0][0].isupper():  # "iPhone" owes its capital to no grammar
             if fold_accents(words[0]).lower() in _LEADING:
                 words.pop(0)
             if len(run) == 1:

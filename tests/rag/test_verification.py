@@ -24,6 +24,9 @@ from rag.verification import (
         ("Ông Tô Lâm đề nghị thực hiện UNCAC.", ["Tô Lâm", "UNCAC"]),
         ("The Foreign Ministry verified 26 cases in Quảng Trị.", ["Quảng Trị"]),
         ("Bo Ngoai giao da xac minh.", ["Bo Ngoai"]),
+        # a brand whose capital comes second, also opening the sentence (technology desk)
+        ("Theo SquareTrade, iPhone 7 bị vỡ khi thả rơi.", ["SquareTrade", "iPhone"]),
+        ("iPhone 7 giá bao nhiêu ở Việt Nam?", ["iPhone", "Việt Nam"]),
     ],
 )
 def test_named_entities(text: str, entities: list[str]) -> None:
