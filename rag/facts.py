@@ -51,7 +51,8 @@ _TIME_AFTER = re.compile(
 # Two numbers around a slash that cannot be a day/month or a month/year.
 _FRACTION = re.compile(r"(?<![\d.,])(?:\d{3,}|\d{1,3}(?:[.,]\d{3})+)\s*/\s*\d|\d\s*/\s*\d{1,3}(?:[.,]\d{3})+(?![\d.,])")
 _QUARTER_BEFORE = re.compile(r"\b(?:quy|quarter|q)\s*$")
-_ORDINAL_BEFORE = re.compile(r"\b(?:thu|hang|top|no\.?|vi tri)\s*$")
+# "đứng ở vị trí 41" is a rank; "chuyển đổi vị trí 251 cán bộ" counts people.
+_ORDINAL_BEFORE = re.compile(r"\b(?:thu|hang|top|no\.?|(?:o|tai|dung|xep|giu|len|xuong) vi tri)\s*$")
 _ORDINAL_AFTER = re.compile(r"(?:st|nd|rd|th)\b")
 # "/lít", "một lít", "mỗi kg": the unit a rate is per.
 _PER_UNIT = re.compile(r"\s*(?:/\s*|\s(?:mot|moi|per|a|an)\s+)([a-z]+)")

@@ -19,6 +19,7 @@ from rag.text import numbers_in
         ("Hà Nội thắng Hải Phòng 3-1.", Figure("3", "score", "")),
         ("Việt Nam đứng thứ 2 bảng B.", Figure("2", "ordinal", "bang b")),
         ("Trường xếp ở vị trí 41 khu vực.", Figure("41", "ordinal", "khu vuc")),
+        ("Tỉnh chuyển đổi vị trí 251 cán bộ.", Figure("251", "count", "can bo")),
         # law, health, education: counts with what they count
         ("Tòa tuyên phạt bị cáo 12 năm tù.", Figure("12", "duration", "nam tu")),
         ("Bệnh viện tiếp nhận 30 bệnh nhân.", Figure("30", "count", "benh nhan")),
