@@ -325,7 +325,8 @@ class AnswerChain:
         text, tail = finished_part(text) if truncated else (text, "")
         if tail:
             state.notes.append(f"bỏ câu bị cắt ở giới hạn độ dài: {tail!r}")
-        kept, notes = verify_answer(text, state.shown, state.standalone)
+        stories = {h.chunk.source: f"{h.article.title}\n{h.article.text}" for h in state.hits}
+        kept, notes = verify_answer(text, state.shown, state.standalone, stories)
         state.notes.extend(notes)
         if not kept and (reason := unanswered_reason(text, state.shown, state.standalone)):
             # The model made a figure up: the passages do not hold the answer.

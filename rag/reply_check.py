@@ -10,7 +10,7 @@ those to passages lacking the facts are dropped when another states them all.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 
 from rag.answerability import adds_nothing, invented_numbers, still_asks
@@ -21,8 +21,8 @@ from rag.facts import asks_when, dating_years
 from rag.language import detect_language
 from rag.provinces import provinces_in
 from rag.sentences import split_sentences
-from rag.text import years_in
-from rag.verification import Facts, check_support, facts_in
+from rag.text import fold_accents, years_in
+from rag.verification import Facts, Support, check_support, facts_in
 
 # A sentence ending in one of these is finished.
 _FINISHED = re.compile(r"""[.!?…\]"”)]\s*$""")
@@ -100,14 +100,15 @@ def unanswered_reason(text: str, evidence: Sequence[Evidence], question: str) ->
 
 
 def verify_answer(
-    text: str, evidence: Sequence[Evidence], question: str = ""
+    text: str, evidence: Sequence[Evidence], question: str = "", articles: Mapping[str, str] | None = None
 ) -> tuple[list[MarkedSentence], list[str]]:
     """The sentences that survive (markers valid, facts supported) and a note per dropped one.
 
-    Every number and name of a sentence must be in the sentences it cites, even one the
-    question itself stated: "Năm 2021, ..." citing a sentence without 2021 is dropped, since
-    the citation would not show the reader that fact. A sentence whose markers point to
-    sentences lacking its facts is cited to the one evidence sentence stating them all, if any.
+    Every number and name of a sentence must be in the sentences it cites, except the ones the
+    question itself stated that the cited story (`articles`, by source) holds: "Quỹ bình ổn tại
+    Petrolimex còn 2.380 tỷ đồng [1]" where [1] leaves "Petrolimex" to the lead restates the
+    reader's premise. A sentence whose markers point to sentences lacking its facts is cited
+    to the one evidence sentence stating them all, if any.
     """
     by_n = {e.n: e for e in evidence}
     kept: list[MarkedSentence] = []
@@ -137,7 +138,9 @@ def verify_answer(
             )
             s, cited = recited, [by_n[n] for n in recited.markers]
             support = check_support(facts, [_card(e) for e in cited])
-        if not support.ok:
+        if not support.ok and _premise(support, question, [(articles or {}).get(e.source, "") for e in cited]):
+            notes.append(f"câu nhắc lại dữ kiện của câu hỏi có trong bài ({support.describe()})")
+        elif not support.ok:
             notes.append(f"bỏ câu có dữ kiện không có trong đoạn trích dẫn ({support.describe()}): {s.text!r}")
             continue
         if not facts and detect_language(s.text) == "vi" and coverage(s.text, " ".join(e.text for e in cited)) < 0.3:
@@ -151,6 +154,22 @@ def verify_answer(
             continue
         kept.append(tighten(s, cited, facts))
     return kept, notes
+
+
+def _premise(support: Support, question: str, stories: Sequence[str]) -> bool:
+    """The facts the cited passages lack are all the question's own, and the cited stories hold them.
+
+    The reader stated them and the one-story entity check found them together; the citation
+    still shows the answer's own facts, which are never the question's."""
+    if not question or not any(stories):
+        return False
+    asked = facts_in(question)
+    folded = fold_accents(question).lower()
+    if not set(support.missing_numbers) <= asked.numbers:
+        return False
+    if any(fold_accents(e).lower() not in folded for e in support.missing_entities):
+        return False
+    return check_support(Facts(frozenset(support.missing_numbers), support.missing_entities), stories).ok
 
 
 def tighten(sentence: MarkedSentence, cited: Sequence[Evidence], facts: Facts) -> MarkedSentence:

@@ -400,14 +400,20 @@ def test_the_model_sees_the_question_with_restored_diacritics() -> None:
     assert f"Câu hỏi: {restored}" in llm.calls[0][1]["content"]
 
 
-def test_a_fact_from_the_question_must_also_be_in_the_cited_sentence() -> None:
-    """Restating the question's year while citing a sentence without it would be a bad citation."""
+def test_the_questions_own_facts_may_rest_on_the_cited_story() -> None:
+    """Restating the question's year, which the cited sentence leaves to its story, keeps the
+    model's sentence; a year the question did not state must still be in the cited passage."""
 
+    question = "Năm 2019, Quảng Trị đã thu hồi được bao nhiêu tiền qua thanh tra?"
     reply = citing("1 tỷ 266", "Năm 2019, Quảng Trị đã thu hồi được 1 tỷ 266 triệu đồng")
-    answer = chain(FakeLLM(reply)).invoke("Năm 2019, Quảng Trị đã thu hồi được bao nhiêu tiền qua thanh tra?")
-    assert answer.fallback == EXTRACTIVE_UNVERIFIED
-    assert "Năm 2019, Quảng Trị đã thu hồi" not in answer.answer
-    assert any("số 2019" in note for note in answer.notes)
+    answer = chain(FakeLLM(reply)).invoke(question)
+    assert answer.fallback is None and "Năm 2019, Quảng Trị đã thu hồi" in answer.answer
+    assert any("nhắc lại dữ kiện của câu hỏi" in note for note in answer.notes)
+
+    reply = citing("1 tỷ 266", "Năm 2018, Quảng Trị đã thu hồi được 1 tỷ 266 triệu đồng")
+    answer = chain(FakeLLM(reply)).invoke(question)
+    assert "Năm 2018" not in answer.answer
+    assert any("số 2018" in note for note in answer.notes)
 
 
 def test_generative_comparison_shows_and_quotes_both_sides_despite_a_small_budget() -> None:

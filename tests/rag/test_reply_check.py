@@ -85,6 +85,27 @@ def test_verify_answer_recites_or_drops(
         assert any(note in n for n in notes), notes
 
 
+STORIES = {"bng.txt": "Bộ trưởng Bùi Thanh Sơn chủ trì hội nghị tổng kết năm 2021. Bộ trưởng đã chỉ đạo sát sao."}
+
+
+@pytest.mark.parametrize(
+    ("reply", "question", "stories", "kept"),
+    [
+        # the question's own name, left by the cited sentence to its story: the reader's premise
+        ("Bộ trưởng Bùi Thanh Sơn đã chỉ đạo sát sao [1].", "Bộ trưởng Bùi Thanh Sơn đã làm gì?", STORIES, True),
+        # ... not when the story lacks it, or the question never stated it
+        ("Bộ trưởng Bùi Thanh Sơn đã chỉ đạo sát sao [1].", "Bộ trưởng Bùi Thanh Sơn đã làm gì?", {}, False),
+        ("Bộ trưởng Bùi Thanh Sơn đã chỉ đạo sát sao [1].", "Bộ trưởng đã làm gì?", STORIES, False),
+        # a premise year does not excuse a passage dated to another year
+        ("Năm 2021, đã xác minh 26 trường hợp [2].", "Năm 2021 đã xác minh bao nhiêu trường hợp?", STORIES, False),
+    ],
+)
+def test_the_questions_premise_may_rest_on_the_cited_story(
+    reply: str, question: str, stories: dict[str, str], kept: bool
+) -> None:
+    assert bool(verify_answer(reply, EVIDENCE, question, stories)[0]) is kept
+
+
 @pytest.mark.parametrize(
     ("question", "cited", "other"),
     [
