@@ -244,8 +244,12 @@ def still_asks(sentence: str) -> bool:
 def adds_nothing(sentence: str, question: str) -> bool:
     """True when a sentence only restates the question (no new word and no new fact)."""
     new_terms = set(terms(sentence)) - set(terms(question))
-    new_facts = facts_in(sentence).numbers - facts_in(question).numbers
-    return len(new_terms) < 2 and not new_facts
+    stated = facts_in(sentence)
+    new_facts = stated.numbers - facts_in(question).numbers
+    asked = fold_accents(question).lower()
+    # One new word that is a name answers a "which"/"who" question ("... chọn học trường Auburn").
+    new_name = any(fold_accents(e).lower() not in asked for e in stated.entities)
+    return len(new_terms) < 2 and not new_facts and not new_name
 
 
 def invented_numbers(sentence: str, question: str, evidence: Sequence[str]) -> list[str]:

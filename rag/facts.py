@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Literal
 
-from rag.text import canonical_number, normalise_numerals, years_in
+from rag.text import canonical_number, fold_accents, normalise_numerals, years_in
 
 # "measure" is only ever asked ("dài bao nhiêu"): a count in a unit of size answers it.
 FigureKind = Literal["money", "percent", "time", "duration", "quarter", "ordinal", "score", "count", "measure"]
@@ -141,6 +141,12 @@ _COUNTED = re.compile(r"\b(?:bao nhieu|how many)\s+([a-z]+(?:,?\s+[a-z]+){0,5})"
 _NOT_COUNTED = frozenset(
     "la trong so duoc da va thi nua roi cho tu den voi tai o ve khi of the did do were was".split()
 )
+# The same read with marks: folded, "thì" is the "thí" of "thí sinh", "về" the "vé" (ticket) and
+# "từ" the "tù" of "tù nhân", which are counted.
+_NOT_COUNTED_MARKED = frozenset(
+    "là trong số được đã và thì nữa rồi cho từ đến với tại ở về khi of the did do were was".split()
+)
+_MARKED_COUNTED = re.compile(r"\b(?:bao nhiêu|mấy)\s+(\w+)")
 _ASKS_QUANTITY = re.compile(r"\bbao nhieu\b|\bhow (many|much)\b|\bwhat (share|percentage|proportion)\b")
 
 
@@ -236,7 +242,11 @@ def asked_figure(question: str) -> tuple[FigureKind, str]:
     m = _COUNTED.search(folded)
     if m and m.group(0).startswith("how many"):
         return "count", ""  # English puts adjectives first; the noun cannot be compared word for word
-    phrase = m.group(1) if m and m.group(1).split()[0] not in _NOT_COUNTED else ""
+    if m is None:
+        return "count", ""
+    marked = None if question.isascii() else _MARKED_COUNTED.search(question.lower())
+    counts_nothing = marked.group(1) in _NOT_COUNTED_MARKED if marked else m.group(1).split()[0] in _NOT_COUNTED
+    phrase = "" if counts_nothing else m.group(1)
     return ("duration" if phrase and _TIME_AFTER.match(f" {phrase}") else "count"), phrase
 
 
@@ -283,7 +293,16 @@ def states_asked_figure(question: str, texts: list[str]) -> bool:
     if kind == "count":
         if not unit:  # a bare "bao nhiêu" ("bị phạt bao nhiêu?") asks an amount of any kind
             return any(f.kind in ("count", "money", "percent") for f in new)
-        return any(same_unit(unit, f.unit) for f in new if f.kind == "count")
+        if any(same_unit(unit, f.unit) for f in new if f.kind == "count"):
+            return True
+        # "Tổng số thí sinh đăng ký là 12.000": the counted noun stands before a bare number.
+        head = re.compile(rf"\b{re.escape(' '.join(unit.split()[:2]))}\b")
+        return any(
+            head.search(fold_accents(text).lower()) is not None
+            for text in texts
+            for f in figures(text)
+            if f.kind == "count" and not f.unit and f.value not in asked
+        )
     if kind == "measure":
         return any(f.kind == "count" and f.unit.split()[:1] and f.unit.split()[0] in _MEASURE_UNITS for f in new)
     if kind == "time":  # "khi nào" may be answered by a date or by a span ("sau 3 ngày")

@@ -75,6 +75,10 @@ from rag.evidence import Evidence
         ("Hãng bán được bao nhiêu xe trong tháng 5?", "Tháng 5, hãng bán được 1.240 chiếc Vios.", True),
         ("Hãng hàng không nhận bao nhiêu máy bay?", "Hãng đã nhận 3 chiếc trong năm nay.", True),
         ("Hãng bán được bao nhiêu xe trong tháng 5?", "Tháng 5, hãng có 1.240 đại lý.", False),
+        # the counted noun before a bare number ("... là 12.000"), across desks
+        ("Có bao nhiêu thí sinh đăng ký dự thi?", "Tổng số thí sinh đăng ký là 12.000.", True),
+        ("Có bao nhiêu thí sinh đăng ký dự thi?", "Tổng số trường tham gia là 120.", False),
+        ("Phim có bao nhiêu cái chết?", "Số cái chết trong 6 phần phim là 150.966.", True),
         # a bare amount: money answers "bị phạt bao nhiêu", a range's first number is money too
         ("Công ty bị phạt bao nhiêu?", "Công ty bị phạt 7 triệu đồng.", True),
         ("Công ty bị phạt bao nhiêu?", "Ngày 20/6, công ty bị xử phạt.", False),
@@ -215,6 +219,10 @@ def test_invented_numbers(sentence: str, question: str, evidence: list[str], exp
         ),
         ("Bộ đã xác minh 26 trường hợp.", "Bộ đã xác minh bao nhiêu trường hợp?", False),
         ("Quy chế làm việc của Thanh tra Bộ.", "Bộ ban hành quy chế làm việc cho đơn vị nào?", False),
+        # one new word that is a name answers the question (education, sports)
+        ("Cô nữ sinh cuối cùng chọn học trường Auburn.", "Cô nữ sinh cuối cùng chọn học trường nào?", False),
+        ("Người ghi bàn cho Juventus là Mandzukic.", "Ai là người ghi bàn cho Juventus?", False),
+        ("Người ghi bàn cho Juventus là ai.", "Ai là người ghi bàn cho Juventus?", True),
     ],
 )
 def test_adds_nothing(sentence: str, question: str, expected: bool) -> None:

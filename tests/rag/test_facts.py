@@ -61,6 +61,12 @@ def test_figures(text: str, expected: Figure) -> None:
         ("Tỷ số trận chung kết là bao nhiêu?", "score", ""),
         ("Đội tuyển xếp thứ mấy?", "ordinal", ""),
         ("Bệnh viện tiếp nhận bao nhiêu bệnh nhân?", "count", "benh nhan"),
+        # folded, "thí", "vé" and "tù" would read as "thì", "về" and "từ", which count nothing
+        ("Có bao nhiêu thí sinh đăng ký?", "count", "thi sinh dang ky"),
+        ("Nhà ga bán được bao nhiêu vé?", "count", "ve"),
+        ("Trại giam có bao nhiêu tù nhân?", "count", "tu nhan"),
+        ("Giá vàng là bao nhiêu?", "money", ""),
+        ("Số ca mắc là bao nhiêu trong tuần?", "count", ""),
         ("How many patients were admitted?", "count", ""),
         ("Hợp đồng kéo dài bao nhiêu năm?", "duration", "nam"),
         ("Phiên tòa dự kiến kéo dài bao lâu?", "duration", ""),
