@@ -85,7 +85,9 @@ def test_verify_answer_recites_or_drops(
         assert any(note in n for n in notes), notes
 
 
-STORIES = {"bng.txt": "Bộ trưởng Bùi Thanh Sơn chủ trì hội nghị tổng kết năm 2021. Bộ trưởng đã chỉ đạo sát sao."}
+STORIES = {
+    "bng.txt": "Bộ Ngoại giao tổng kết năm 2021. Bộ trưởng Bùi Thanh Sơn chủ trì. Bộ trưởng đã chỉ đạo sát sao."
+}
 
 
 @pytest.mark.parametrize(
@@ -93,6 +95,13 @@ STORIES = {"bng.txt": "Bộ trưởng Bùi Thanh Sơn chủ trì hội nghị t�
     [
         # the question's own name, left by the cited sentence to its story: the reader's premise
         ("Bộ trưởng Bùi Thanh Sơn đã chỉ đạo sát sao [1].", "Bộ trưởng Bùi Thanh Sơn đã làm gì?", STORIES, True),
+        # two of the question's names run together by the model
+        (
+            "Bộ Ngoại giao Bùi Thanh Sơn đã chỉ đạo sát sao [1].",
+            "Ông Bùi Thanh Sơn của Bộ Ngoại giao đã làm gì?",
+            STORIES,
+            True,
+        ),
         # ... not when the story lacks it, or the question never stated it
         ("Bộ trưởng Bùi Thanh Sơn đã chỉ đạo sát sao [1].", "Bộ trưởng Bùi Thanh Sơn đã làm gì?", {}, False),
         ("Bộ trưởng Bùi Thanh Sơn đã chỉ đạo sát sao [1].", "Bộ trưởng đã làm gì?", STORIES, False),
