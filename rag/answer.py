@@ -96,6 +96,11 @@ class _State:
     asked: str = ""  # the standalone question with diacritics restored, as the checks read it
 
     @property
+    def stories(self) -> dict[str, str]:
+        """Each retrieved article's title and text, by source: what the fact checks read."""
+        return {h.chunk.source: f"{h.article.title}\n{h.article.text}" for h in self.hits}
+
+    @property
     def standalone(self) -> str:
         return self.condensed.question if self.condensed else self.question
 
@@ -173,7 +178,7 @@ class AnswerChain:
     def _select(self, state: _State) -> _State:
         cfg = self.settings.answer
         pinned = facts_in(state.condensed.pinned if state.condensed else state.question)
-        articles = {h.chunk.source: f"{h.article.title}\n{h.article.text}" for h in state.hits}
+        articles = state.stories
         question = state.condensed.pinned if state.condensed else state.question
         together = is_comparison(question) or lists_entities(question, pinned)
         sources = supporting_sources(pinned, articles, together=together)
@@ -325,8 +330,7 @@ class AnswerChain:
         text, tail = finished_part(text) if truncated else (text, "")
         if tail:
             state.notes.append(f"bỏ câu bị cắt ở giới hạn độ dài: {tail!r}")
-        stories = {h.chunk.source: f"{h.article.title}\n{h.article.text}" for h in state.hits}
-        kept, notes = verify_answer(text, state.shown, state.standalone, stories)
+        kept, notes = verify_answer(text, state.shown, state.standalone, state.stories)
         state.notes.extend(notes)
         if not kept and (reason := unanswered_reason(text, state.shown, state.standalone)):
             # The model made a figure up: the passages do not hold the answer.

@@ -35,6 +35,8 @@ def extractive_pick(
     """
     if not evidence:
         return []
+    # Whether each sentence states the asked kind of fact, read once (a "who" reads it with the NER model).
+    fitting = {e: fits is not None and fits(e.text) for e in evidence}
     best = evidence[0].score
     picked = [evidence[0]]
     if question and len(evidence) > 1 and adds_nothing(evidence[0].text, question):
@@ -44,15 +46,10 @@ def extractive_pick(
         picked = []
         for source in dict.fromkeys(e.source for e in evidence):
             own = [e for e in evidence if e.source == source]
-            pick = next((e for e in own if fits is not None and fits(e.text)), own[0])
+            pick = next((e for e in own if fitting[e]), own[0])
             # A far-off sentence of another story, of no asked type, would only crowd out the top
             # story's runners-up (its answer is often a few sentences after its best one).
-            if (
-                compare
-                or not picked
-                or pick.score >= best - EXTRACTIVE_MARGIN
-                or (fits is not None and fits(pick.text))
-            ):
+            if compare or not picked or pick.score >= best - EXTRACTIVE_MARGIN or fitting[pick]:
                 picked.append(pick)
     top = picked[0]
     pieces = [e for e in evidence if e.sentence == top.sentence]
@@ -60,14 +57,14 @@ def extractive_pick(
     if not compare:
         # Other stories' best sentences compete with the top story's runners-up: those stating
         # the asked kind of fact first, then by score (a comparison keeps each side first).
-        others.sort(key=lambda e: (fits is not None and not fits(e.text), -e.score))
+        others.sort(key=lambda e: (not fitting[e], -e.score))
     chosen = list(dict.fromkeys([top, *pieces, *others]))[:EXTRACTIVE_SENTENCES]
     # Best first, so the answer leads with the sentence holding the asked fact (on the dev sets the
     # key fact opened 75-87% of quoted answers, against 44-50% in article order); the pieces of a
     # cut sentence stay together, in text order.
     group = {e: (e.source, e.sentence_start if e.sentence_start >= 0 else e.start) for e in chosen}
     rank: dict[tuple[str, int], tuple[bool, int]] = {}
-    stating = {group[e] for e in chosen if fits is not None and fits(e.text)}
+    stating = {group[e] for e in chosen if fitting.get(e, False)}
     for e in chosen:
         at = evidence.index(e) if e in evidence else len(evidence)
         # A sentence stating the asked kind of fact (a figure, a name) leads: the answer opens with it.
