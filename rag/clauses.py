@@ -21,9 +21,10 @@ SHORT_SENTENCE_CHARS = 160
 # A clause needs this many words to stand on its own ("công chức;" does not).
 MIN_CLAUSE_WORDS = 5
 # Semicolons first; commas (followed by a space, so "1,5 triệu" stays whole) only inside a
-# piece still too long after that.
+# piece still too long after that, and not before a number: "3 mức giá 100, 150 và 250 nghìn
+# đồng" lists figures that go together.
 _SEMICOLON = re.compile(r";\s+")
-_COMMA = re.compile(r",\s+")
+_COMMA = re.compile(r",\s+(?!\d)")
 _DIGIT = re.compile(r"(?<![\d.,])\d")
 # Characters before a number read as naming what it measures (about five words).
 _NAMED_BEFORE = 32

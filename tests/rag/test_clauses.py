@@ -68,3 +68,11 @@ def test_clauses_keep_decimal_commas_and_cover_the_sentence_in_order() -> None:
     assert any("1,5%" in MARKET[a:b] for a, b in pieces)
     assert all(p[1] <= q[0] for p, q in itertools.pairwise(pieces))
     assert all(len(MARKET[a:b].split()) >= 5 for a, b in pieces)
+
+
+def test_a_list_of_figures_stays_in_one_clause() -> None:
+    tickets = (
+        "Theo Liên đoàn bóng đá, từ ngày 19 đến 23/7 tới trên sân vận động Thống Nhất, các trận đấu vòng loại "
+        "sẽ bán vé với 3 mức giá 100, 150 và 250 nghìn đồng, người hâm mộ có thể mua trực tuyến hoặc tại sân."
+    )
+    assert any("100, 150 và 250 nghìn đồng" in tickets[a:b] for a, b in clauses(tickets))

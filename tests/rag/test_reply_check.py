@@ -85,9 +85,7 @@ def test_verify_answer_recites_or_drops(
         assert any(note in n for n in notes), notes
 
 
-STORIES = {
-    "bng.txt": "Bộ Ngoại giao tổng kết năm 2021. Bộ trưởng Bùi Thanh Sơn chủ trì. Bộ trưởng đã chỉ đạo sát sao."
-}
+STORIES = {"bng.txt": "Bộ Ngoại giao tổng kết năm 2021. Bộ trưởng Bùi Thanh Sơn chủ trì. Bộ trưởng đã chỉ đạo sát sao."}
 
 
 @pytest.mark.parametrize(
