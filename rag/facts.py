@@ -289,7 +289,8 @@ def states_asked_figure(question: str, texts: list[str]) -> bool:
     """Some text states a figure of the kind the question asks for, new to the question."""
     kind, unit = asked_figure(question)
     asked = {f.value for f in figures(question)}
-    new = [f for text in texts for f in figures(text) if f.value not in asked or f.kind == "score"]
+    stated = [(text, f) for text in texts for f in figures(text) if f.value not in asked or f.kind == "score"]
+    new = [f for _, f in stated]
     if kind == "count":
         if not unit:  # a bare "bao nhiêu" ("bị phạt bao nhiêu?") asks an amount of any kind
             return any(f.kind in ("count", "money", "percent") for f in new)
@@ -299,8 +300,7 @@ def states_asked_figure(question: str, texts: list[str]) -> bool:
         head = re.compile(rf"\b{re.escape(' '.join(unit.split()[:2]))}\b")
         return any(
             head.search(fold_accents(text).lower()) is not None
-            for text in texts
-            for f in figures(text)
+            for text, f in stated
             if f.kind == "count" and not f.unit and f.value not in asked
         )
     if kind == "measure":
