@@ -18,6 +18,8 @@ REFUSAL: dict[Language, str] = {
 DROPPED = "dropped_unverified_sentences"
 EXTRACTIVE_UNVERIFIED = "extractive_unverified_answer"
 EXTRACTIVE_NO_LLM = "extractive_llm_unavailable"
+# The plain fields every JSON form of an answer carries (the API's and the chat page's records).
+ANSWER_FIELDS = ("question", "standalone_question", "answer", "refused", "mode", "fallback")
 
 
 @dataclass(frozen=True)
@@ -37,12 +39,7 @@ class Answer:
 
     def to_json(self) -> dict[str, Any]:
         return {
-            "question": self.question,
-            "standalone_question": self.standalone_question,
-            "answer": self.answer,
-            "refused": self.refused,
-            "mode": self.mode,
-            "fallback": self.fallback,
+            **{name: getattr(self, name) for name in ANSWER_FIELDS},
             "citations": [c.to_json() for c in self.citations],
             "timings_ms": dict(self.timings_ms),
         }

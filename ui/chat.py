@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from rag.answer import Answer, Done, Event, Queued, Token
+from rag.answer_types import ANSWER_FIELDS
 from rag.errors import RagError
 from rag.history import Turn
 
@@ -35,26 +36,11 @@ class Exchange:
 
     @classmethod
     def from_answer(cls, answer: Answer) -> Exchange:
-        return cls(
-            question=answer.question,
-            answer=answer.answer,
-            refused=answer.refused,
-            mode=answer.mode,
-            citations=tuple(c.to_json() for c in answer.citations),
-            fallback=answer.fallback,
-            standalone_question=answer.standalone_question,
-        )
+        fields = {name: getattr(answer, name) for name in ANSWER_FIELDS}
+        return cls(**fields, citations=tuple(c.to_json() for c in answer.citations))
 
     def to_json(self) -> dict[str, Any]:
-        return {
-            "question": self.question,
-            "standalone_question": self.standalone_question,
-            "answer": self.answer,
-            "refused": self.refused,
-            "mode": self.mode,
-            "fallback": self.fallback,
-            "citations": [dict(c) for c in self.citations],
-        }
+        return {**{name: getattr(self, name) for name in ANSWER_FIELDS}, "citations": [dict(c) for c in self.citations]}
 
 
 @dataclass(frozen=True)
