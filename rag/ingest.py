@@ -58,6 +58,7 @@ def expected_manifest(settings: Settings, embedder: Embedder, *, dimension: int 
         dimension=dimension,
         chunk_size=settings.chunking.size,
         chunk_overlap=settings.chunking.overlap,
+        sentence_vectors=settings.embedding.sentence_vectors,
     )
 
 
@@ -96,14 +97,17 @@ def embed_chunks(
             base = len(a.title) + 1 if a.title else 0
             spans.append([(base + max(s, c.start) - c.start, base + min(e, c.end) - c.start) for s, e in c.sentences])
         return embedder.embed_with_spans(texts, spans)
-    sentences = [embedding_input(a, a.text[s:e]) for c, a in items for s, e in c.sentences]
+    # A sentence in the overlap of two chunks is embedded once (a fifth of the sentences).
+    unique: dict[tuple[str, int, int], int] = {}
+    for c, _ in items:
+        for s, e in c.sentences:
+            unique.setdefault((c.source, s, e), len(unique))
+    articles = {c.source: a for c, a in items}
+    sentences = [embedding_input(articles[source], articles[source].text[s:e]) for source, s, e in unique]
     # One call for chunks and sentences, so the model batches them together.
     both = embedder.embed_documents(texts + sentences)
-    out, row = [], len(texts)
-    for c, _ in items:
-        out.append(both[row : row + len(c.sentences)])
-        row += len(c.sentences)
-    return both[: len(texts)], out
+    rows = [[len(texts) + unique[(c.source, s, e)] for s, e in c.sentences] for c, _ in items]
+    return both[: len(texts)], [both[r] for r in rows]
 
 
 def prepare_article(loaded: LoadedFile, settings: Settings) -> NewArticle:

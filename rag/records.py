@@ -46,13 +46,23 @@ class Manifest:
     dimension: int
     chunk_size: int
     chunk_overlap: int
+    # Manifests written before this field existed were all built with pooled sentence vectors.
+    sentence_vectors: str = "pooled"
     pipeline_version: int = PIPELINE_VERSION
     format_version: int = FORMAT_VERSION
     updated: float = field(default_factory=time.time)
 
     def compatible_with(self, other: Manifest) -> list[str]:
         """Differences that make one index unusable under the other's settings."""
-        keys = ("embedding_model", "dimension", "chunk_size", "chunk_overlap", "pipeline_version", "format_version")
+        keys = (
+            "embedding_model",
+            "dimension",
+            "chunk_size",
+            "chunk_overlap",
+            "sentence_vectors",
+            "pipeline_version",
+            "format_version",
+        )
         return [
             f"{k}: index={getattr(self, k)!r}, settings={getattr(other, k)!r}"
             for k in keys

@@ -17,7 +17,7 @@ from rag.config import Settings
 from rag.errors import IndexCorruptError, IndexMismatchError, IndexMissingError, LoadError, RagError
 from rag.ingest import embed_chunks, embed_pending, ingest, remove
 from rag.pipeline import Pipeline
-from rag.records import CHUNK, SENTENCE_SLOTS, ArticleRecord, ChunkRecord
+from rag.records import CHUNK, FORMAT_VERSION, PIPELINE_VERSION, SENTENCE_SLOTS, ArticleRecord, ChunkRecord
 from rag.store import DB_NAME, DocStore
 from tests.conftest import make_settings
 
@@ -306,6 +306,30 @@ def test_sync_rebuilds_an_index_of_an_older_version(tmp_path: Path, corpus: Path
     assert ingest(other, embedder(other), [corpus], sync=True).rebuilt_because
 
 
+def test_an_index_with_other_sentence_vectors_is_rebuilt_by_sync(tmp_path: Path, corpus: Path) -> None:
+    pooled = make_settings(tmp_path, RAG_EMBEDDING__SENTENCE_VECTORS="pooled")
+    ingest(pooled, embedder(pooled), [corpus])
+    separate = make_settings(tmp_path, RAG_EMBEDDING__SENTENCE_VECTORS="separate")
+    with pytest.raises(RagError, match="sentence_vectors"):
+        ingest(separate, embedder(separate), [corpus])
+    report = ingest(separate, embedder(separate), [corpus], sync=True)
+    assert report.rebuilt_because and "sentence_vectors" in report.rebuilt_because
+
+
+def test_a_manifest_from_before_sentence_vectors_were_recorded_reads_as_pooled(tmp_path: Path) -> None:
+    settings = make_settings(tmp_path)
+    store = DocStore(settings.paths.index_dir, create=True)
+    try:
+        with store.transaction() as db:
+            raw = '{"embedding_model": "fake", "dimension": 8, "chunk_size": 1000, "chunk_overlap": 200, '
+            raw += f'"pipeline_version": {PIPELINE_VERSION}, "format_version": {FORMAT_VERSION}, "updated": 0}}'
+            db.execute("INSERT OR REPLACE INTO meta VALUES('manifest', ?)", (raw,))
+        manifest = store.manifest()
+        assert manifest is not None and manifest.sentence_vectors == "pooled"
+    finally:
+        store.close()
+
+
 def test_sentence_vector_ids_belong_to_their_chunk(
     fake_settings: Settings, corpus: Path, opened: list[DocStore]
 ) -> None:
@@ -395,6 +419,27 @@ def test_separate_sentence_vectors_embed_each_sentence_with_its_title() -> None:
         expected = fake.embed_documents(["Tin tổng hợp\nHà Nội thắng Hải Phòng 3-1."])[0]
         assert np.allclose(sentence_vectors[0][1], expected) and np.allclose(sentence_vectors[1][0], expected)
         assert chunk_vectors.shape == (2, 8)
+
+
+class _Counting(FakeEmbedder):
+    def __init__(self) -> None:
+        super().__init__(dimension=8)
+        self.texts: list[str] = []
+
+    def embed_documents(self, texts, *, progress=False):  # type: ignore[no-untyped-def]
+        self.texts.extend(texts)
+        return super().embed_documents(texts)
+
+
+def test_a_sentence_shared_by_overlapping_chunks_is_embedded_once() -> None:
+    text = "Giá xăng RON 95 tăng 500 đồng. Hà Nội thắng Hải Phòng 3-1. Bệnh viện Bạch Mai tiếp nhận 30 ca."
+    article, chunks = _article_and_chunks("Tin tổng hợp", text)
+    counting = _Counting()
+    _, sentence_vectors = embed_chunks(counting, [(c, article) for c in chunks], pooled=False)
+    assert counting.texts.count("Tin tổng hợp\nHà Nội thắng Hải Phòng 3-1.") == 1
+    assert len(counting.texts) == 2 + 3  # two chunks, three distinct sentences
+    assert np.allclose(sentence_vectors[0][1], sentence_vectors[1][0])
+    assert [len(v) for v in sentence_vectors] == [2, 2]
 
 
 def _recount(s: DocStore) -> tuple[int, int, int, int]:
