@@ -60,3 +60,11 @@ def test_threshold_keeps_false_refusals_within_the_bound() -> None:
     assert t == pytest.approx(0.4) and recall == 0.75 and false == 0.0
     t, recall, false = choose_threshold(scores, answerable, gate, max_false=0.25)
     assert recall == 1.0 and false == 0.25
+
+
+def test_the_hard_checks_refusals_count_toward_the_bound() -> None:
+    scores = [0.9, 0.8, 0.7, 0.4, 0.3, 0.2, 0.6, 0.1]
+    answerable = [True, True, True, True, False, False, False, False]
+    gate = [True, False, False, False, False, False, False, False]  # one answerable already refused
+    t, recall, false = choose_threshold(scores, answerable, gate, max_false=0.25)
+    assert t == pytest.approx(0.4) and recall == 0.75 and false == 0.25
