@@ -60,6 +60,18 @@ def fold_accents(text: str) -> str:
     return stripped.replace("đ", "d").replace("Đ", "D")
 
 
+# Spelling of one Vietnamese syllable (folded): an onset, one to three vowels, a coda. Loose on
+# purpose: it only has to tell words that cannot be Vietnamese ("Google", "Samsung", "Kodu").
+_SYLLABLE_SHAPE = re.compile(
+    r"(?:ngh|ng|nh|ch|gh|gi|kh|ph|qu|th|tr|[bcdghklmnprstvx])?[aeiouy]{1,3}(?:ch|ng|nh|[cmnpt])?"
+)
+
+
+def is_vietnamese_syllable(word: str) -> bool:
+    """Whether a word is spelled like one Vietnamese syllable (with or without its marks)."""
+    return _SYLLABLE_SHAPE.fullmatch(fold_accents(word).lower()) is not None
+
+
 def has_diacritics(text: str) -> bool:
     """True when the text carries any Vietnamese diacritic (or đ)."""
     return fold_accents(text) != text

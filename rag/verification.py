@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from rag.language import detect_language
-from rag.text import fold_accents, has_diacritics, normalize, numbers_in
+from rag.text import fold_accents, has_diacritics, is_vietnamese_syllable, normalize, numbers_in
 
 # Words keep their digits ("U15", "G20", "Galaxy S8"): a name's number is part of the name.
 _WORD = re.compile(r"(?=\w*[^\W\d_])[^\W_]+", re.UNICODE)
@@ -83,7 +83,10 @@ def _entities_with_start(text: str) -> list[tuple[str, bool]]:
         if at_start and words[0][0].isupper():  # "iPhone" owes its capital to no grammar
             if fold_accents(words[0]).lower() in _LEADING:
                 words.pop(0)
-            if len(run) == 1:
+            # A lone capitalised first word is usually grammar ("Năm", "Ai"), but a word no
+            # Vietnamese syllable is spelled like ("Google phát hành ...") is a name. Acronyms
+            # stay out: "TP.HCM" opens "HCM" as a clause, and a bare one is matched by nothing.
+            if len(run) == 1 and (not words or is_vietnamese_syllable(words[0]) or not words[0][1:].islower()):
                 continue
         if not words:
             continue

@@ -11,6 +11,7 @@ from rag.text import (
     collapse_whitespace,
     fold_accents,
     has_diacritics,
+    is_vietnamese_syllable,
     normalize,
     numbers_in,
     years_in,
@@ -207,3 +208,34 @@ def test_collapse_whitespace(text: str, expected: str) -> None:
 )
 def test_years_in(text: str, years: list[str]) -> None:
     assert years_in(text) == years
+
+
+@pytest.mark.parametrize(
+    ("word", "vietnamese"),
+    [
+        # Vietnamese syllables, with and without marks, from several desks
+        ("Năm", True),
+        ("Ai", True),
+        ("Giá", True),
+        ("Trường", True),
+        ("Quách", True),
+        ("nghiêng", True),
+        ("khuya", True),
+        ("Đà", True),
+        ("Thủ", True),
+        ("Huyền", True),
+        ("oai", True),
+        # names and loanwords no Vietnamese syllable is spelled like
+        ("Google", False),
+        ("Samsung", False),
+        ("Apple", False),
+        ("Trump", False),
+        ("Lotte", False),
+        ("Putin", False),
+        ("Kodu", False),
+        ("Barcelona", False),
+        ("Facebook", False),
+    ],
+)
+def test_vietnamese_syllable_shape(word: str, vietnamese: bool) -> None:
+    assert is_vietnamese_syllable(word) is vietnamese
