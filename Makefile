@@ -77,12 +77,12 @@ test: setup lint browser
 # Held-out set 2 runs on a mixed index: its 90 archive articles, the five default articles and
 # 300 archive distractors (eval/ci_corpus.json), built once into the cache.
 SEED_EXTRACTIVE_MIN := --min citation_validity=1 --min citation_precision=0.95 \
-	--min key_fact_accuracy=0.75 --min refusal_recall=0.65 --min false_refusal_rate=0.07
+	--min key_fact_accuracy=0.8 --min refusal_recall=0.65 --min false_refusal_rate=0.07
 SEED_GENERATIVE_MIN := --min citation_validity=1 --min key_fact_accuracy=0.55
 H2_EXTRACTIVE_MIN := --min citation_validity=1 --min citation_precision=0.95 \
-	--min key_fact_accuracy=0.7 --min refusal_recall=0.55 --min false_refusal_rate=0.15 \
+	--min key_fact_accuracy=0.78 --min refusal_recall=0.6 --min false_refusal_rate=0.12 \
 	--min key_fact_first_sentence=0.7
-H2_GENERATIVE_MIN := --min citation_validity=1 --min citation_precision=0.95 --min key_fact_accuracy=0.4 \
+H2_GENERATIVE_MIN := --min citation_validity=1 --min citation_precision=0.95 --min key_fact_accuracy=0.45 \
 	--min answer_chars_p50=200 --min model_written_share=0.65
 
 eval-ci: setup
