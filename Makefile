@@ -78,7 +78,7 @@ test: setup lint browser
 # 300 archive distractors (eval/ci_corpus.json), built once into the cache.
 SEED_EXTRACTIVE_MIN := --min citation_validity=1 --min citation_precision=0.95 \
 	--min key_fact_accuracy=0.8 --min refusal_recall=0.65 --min false_refusal_rate=0.07
-SEED_GENERATIVE_MIN := --min citation_validity=1 --min key_fact_accuracy=0.55
+SEED_GENERATIVE_MIN := --min citation_validity=1 --min key_fact_accuracy=0.4
 H2_EXTRACTIVE_MIN := --min citation_validity=1 --min citation_precision=0.95 \
 	--min key_fact_accuracy=0.78 --min refusal_recall=0.6 --min false_refusal_rate=0.12 \
 	--min key_fact_first_sentence=0.7
