@@ -67,8 +67,9 @@ class SentenceTransformerEmbedder:
         """Document vectors as `embed_documents` gives them, and per span the mean of its tokens'
         contextual states sent through the model's own post-pooling layers (Dense, Normalize).
 
-        One forward pass instead of a second one per sentence: on the held-out questions the
-        pooled sentence vectors rank evidence as well as separately embedded ones (README).
+        One forward pass instead of a second one per sentence (`sentence_vectors = "pooled"`):
+        retrieval ranks chunks about as well, but a chunk's sentences score alike, so the
+        sentence stating the asked fact ranks lower than with separately embedded ones (README).
         A span the tokenizer truncated away is embedded on its own instead.
         """
         import torch
