@@ -1,6 +1,6 @@
 """Named entities on hand-checked news sentences: underthesea's CRF NER against the
 capitalised-run detector (rag/verification.py), and the person detector (the CRF's people plus
-capitalised runs opening with a Vietnamese surname).
+capitalised runs opening with a Vietnamese surname or following a person noun).
 
 eval/ner_gold.jsonl: 260 sentences from 108 archive articles across 12 desks, entities
 tagged PER / LOC / ORG by a helper reading the articles (never tuned on). Prints figures.
@@ -64,7 +64,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         lambda i: set(),
     )
     add(
-        "person_names (CRF + surname runs)",
+        "person_names (CRF, surname and titled runs)",
         lambda i: set(),
         lambda i: {_key(t) for t in person_names(rows[i]["sentence"])},
     )

@@ -153,6 +153,15 @@ def test_asks_person(question: str, expected: bool) -> None:
         # a name with a digit is a team, a race or a product, never a person
         ("U15 Campuchia có bàn thắng vượt lên dẫn trước ở phút thứ 3.", []),
         ("Đội tuyển U23 Việt Nam thắng 2-0, Công Phượng ghi bàn.", ["Công Phượng"]),
+        # a name after an honorific or a person noun, foreign or a lone given name (several desks)
+        ("Trong mùa trước, huấn luyện viên đã đưa học trò Thụy Bình đến ngôi Á quân.", ["Thụy Bình"]),
+        ("Phó Tổng thống đã bỏ phiếu chuẩn thuận bà DeVos làm bộ trưởng.", ["DeVos"]),
+        ("Cơ quan điều tra khởi tố bị can đối với ông Đỗ Tuấn.", ["Đỗ Tuấn"]),
+        ("Đêm nhạc có sự góp mặt của ca sĩ Thanh Lam.", ["Thanh Lam"]),
+        ("Ông Tedros Adhanom được bầu làm Tổng giám đốc WHO.", ["Tedros Adhanom"]),
+        # the noun with no name after it, or followed by ordinary words
+        ("Bà con ở xã vùng cao đã nhận gạo cứu trợ.", []),
+        ("Các bệnh nhân được chuyển lên tuyến trên.", []),
     ],
 )
 def test_person_names(text: str, expected: list[str]) -> None:
