@@ -254,7 +254,9 @@ class AnswerChain:
     def _prompt(self, state: _State) -> _State:
         if state.refusal_reason is None and state.mode == "generative":
             # The model sees (and may cite) only the best sentences within the prompt budget.
-            first = sorted(self._pick(state), key=state.evidence.index) if self._per_source(state) else []
+            # Each article's picked sentence (the quote would lead with it) goes in whatever the budget.
+            picks = self._pick(state) if self._per_source(state) else []
+            first = sorted({e.source: e for e in reversed(picks)}.values(), key=state.evidence.index)
             state.shown = within_budget(state.evidence, self.settings.answer.prompt_token_budget, first)
             state.messages = build_messages(state.asked or state.standalone, state.shown, state.language)
         return state

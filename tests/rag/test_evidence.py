@@ -170,3 +170,36 @@ def test_a_sentence_stating_the_asked_kind_of_fact_joins_from_the_top_article() 
     typed = select_evidence(question, found, token_budget=60, max_sentences=3, fits=costs)
     assert [e.text for e in typed if costs(e.text)] == ["Chi phí dự kiến cho công trình là 351 tỷ đồng."]
     assert typed[0].text == plain[0].text and len(typed) <= 3
+
+
+@pytest.mark.parametrize(
+    ("article_text", "question", "needle", "other"),
+    [
+        (  # transport: two bridges, each sentence's "Công trình" is the bridge named before it
+            "Hai cầu vượt được khởi công ở TP.HCM.\n"
+            "Cầu vượt nút giao Trường Sơn có dạng chữ Y.\n"
+            "Công trình có chi phí dự kiến 170 tỷ đồng.\n"
+            "Cầu vượt nút giao Nguyễn Thái Sơn có dạng chữ N.\n"
+            "Công trình có chi phí dự kiến 351 tỷ đồng.",
+            "Cầu vượt nút giao Nguyễn Thái Sơn có chi phí dự kiến bao nhiêu?",
+            "351",
+            "170",
+        ),
+        (  # law: two defendants, "bị tuyên phạt" follows each name
+            "Tòa án xét xử hai bị cáo trong vụ án buôn lậu.\n"
+            "Bị cáo Lê Văn Hùng giữ vai trò chủ mưu.\n"
+            "Bị cáo này bị tuyên phạt 12 năm tù.\n"
+            "Bị cáo Trần Minh Tâm là người giúp sức.\n"
+            "Bị cáo này bị tuyên phạt 3 năm tù.",
+            "Bị cáo Trần Minh Tâm bị tuyên phạt bao nhiêu năm tù?",
+            "3 năm",
+            "12 năm",
+        ),
+    ],
+)
+def test_a_sentence_is_read_with_the_one_before_it(article_text: str, question: str, needle: str, other: str) -> None:
+    evidence = select_evidence(question, [hit("a.txt", article_text)], token_budget=1000, max_sentences=6)
+    texts = [e.text for e in evidence]
+    first = next(i for i, t in enumerate(texts) if needle in t and other not in t)
+    second = next(i for i, t in enumerate(texts) if other in t)
+    assert first < second
