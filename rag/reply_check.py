@@ -139,7 +139,13 @@ def verify_answer(
             s, cited = recited, [by_n[n] for n in recited.markers]
             support = check_support(facts, [_card(e) for e in cited])
         if not support.ok and _premise(support, question, [(articles or {}).get(e.source, "") for e in cited]):
-            notes.append(f"câu nhắc lại dữ kiện của câu hỏi có trong bài ({support.describe()})")
+            if (rest := without_opening(s.text)) and check_support(facts_in(rest), [_card(e) for e in cited]).ok:
+                # The reader's premise opens the sentence ("Năm 2018, ..."): the rest, which the
+                # cited passage states in full, answers without it.
+                notes.append(f"bỏ phần mở đầu nhắc lại câu hỏi ({support.describe()})")
+                s, facts = replace(s, text=rest), facts_in(rest)
+            else:
+                notes.append(f"câu nhắc lại dữ kiện của câu hỏi có trong bài ({support.describe()})")
         elif not support.ok:
             notes.append(f"bỏ câu có dữ kiện không có trong đoạn trích dẫn ({support.describe()}): {s.text!r}")
             continue
@@ -154,6 +160,23 @@ def verify_answer(
             continue
         kept.append(tighten(s, cited, facts))
     return kept, notes
+
+
+# An opening phrase set off by a comma ("Năm 2018,", "Trong 6 tháng đầu năm,", "Tại Quảng Trị,").
+_OPENING = re.compile(r"^[^,;:.!?]{2,60},\s+")
+# What must remain: a clause of its own.
+_MIN_REST_WORDS = 4
+
+
+def without_opening(sentence: str) -> str | None:
+    """The sentence without its opening phrase, capitalised; None when it has none or too little is left."""
+    m = _OPENING.match(sentence)
+    if m is None:
+        return None
+    rest = sentence[m.end() :]
+    if len(rest.split()) < _MIN_REST_WORDS:
+        return None
+    return rest[0].upper() + rest[1:]
 
 
 def _premise(support: Support, question: str, stories: Sequence[str]) -> bool:

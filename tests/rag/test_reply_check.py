@@ -6,7 +6,7 @@ import pytest
 
 from rag.evidence import Evidence
 from rag.provinces import provinces_in
-from rag.reply_check import finished_part, other_provinces, other_years, verify_answer
+from rag.reply_check import finished_part, other_provinces, other_years, verify_answer, without_opening
 
 
 @pytest.mark.parametrize(
@@ -111,6 +111,45 @@ def test_the_questions_premise_may_rest_on_the_cited_story(
     reply: str, question: str, stories: dict[str, str], kept: bool
 ) -> None:
     assert bool(verify_answer(reply, EVIDENCE, question, stories)[0]) is kept
+
+
+OPENING_STORIES = {"bng.txt": "Bộ Ngoại giao tổng kết công tác thanh tra năm 2021. Bộ trưởng đã chỉ đạo sát sao."}
+
+
+@pytest.mark.parametrize(
+    ("reply", "question", "shown"),
+    [
+        # the question's year opens the reply and the cited passage lacks it: the rest answers alone
+        (
+            "Năm 2021, Bộ trưởng đã chỉ đạo sát sao [1].",
+            "Năm 2021 Bộ trưởng Bộ Ngoại giao đã làm gì?",
+            "Bộ trưởng đã chỉ đạo sát sao",
+        ),
+        # the premise inside the clause cannot be cut off: the sentence stays as written
+        (
+            "Bộ trưởng Bộ Ngoại giao đã chỉ đạo sát sao trong năm 2021 [1].",
+            "Năm 2021 Bộ trưởng Bộ Ngoại giao đã làm gì?",
+            "Bộ trưởng Bộ Ngoại giao đã chỉ đạo sát sao trong năm 2021",
+        ),
+    ],
+)
+def test_an_opening_phrase_restating_the_premise_is_left_out(reply: str, question: str, shown: str) -> None:
+    kept, _ = verify_answer(reply, EVIDENCE, question, OPENING_STORIES)
+    assert [s.text.rstrip(". ") for s in kept] == [shown]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "rest"),
+    [
+        ("Năm 2018, Bộ Ngoại giao đã tiến hành 12 cuộc thanh tra.", "Bộ Ngoại giao đã tiến hành 12 cuộc thanh tra."),
+        ("Tại Đà Nẵng, có 6.385 bài thi đạt từ 5 điểm.", "Có 6.385 bài thi đạt từ 5 điểm."),
+        ("Trong trận chung kết, Svitolina thắng ngược Halep.", "Svitolina thắng ngược Halep."),
+        ("Năm 2018, giảm 5%.", None),  # too little would be left
+        ("Giá xăng RON 92 giảm 520 đồng mỗi lít.", None),  # no opening phrase
+    ],
+)
+def test_without_opening(sentence: str, rest: str | None) -> None:
+    assert without_opening(sentence) == rest
 
 
 @pytest.mark.parametrize(
