@@ -22,6 +22,12 @@ _PHOTO_CREDIT = re.compile(r"\((?:ảnh|nguồn ảnh|photo|video)\s*:[^)]*\)", 
 # long paragraph) that ends in a credit.
 MAX_CAPTION_CHARS = 300
 _PHOTO_LINE = re.compile(r"^(?:ảnh|nguồn ảnh|ảnh minh họa|photo)\s*[:.]", re.IGNORECASE)
+# A "photo line" longer than any caption is a caption the scraper glued to the body ("Ảnh minh
+# họa. (Nguồn: TTXVN) Những ngày qua, giá ..."): 406 of the archive's 29,205 articles hold their
+# whole body in one, so it is kept, with only the caption's unmistakable lead cut off.
+_CAPTION_LEAD = re.compile(
+    r"^ảnh minh (?:họa|hoạ)\s*[.:]\s*(?:\(nguồn\s*:[^()]{0,60}\)|nguồn\s*:?\s*internet\b)?\s*", re.IGNORECASE
+)
 _WEEKDAY = r"(?:thứ\s+(?:hai|ba|tư|năm|sáu|bảy|[2-7])|chủ\s+nhật|cn)"
 _DMY = r"(\d{1,2})\s*[/.-]\s*(\d{1,2})\s*[/.-]\s*(\d{4})"
 _LONG_DATE = r"ngày\s+(\d{1,2})\s+tháng\s+(\d{1,2})\s+năm\s+(\d{4})"
@@ -171,7 +177,11 @@ def clean_article(raw: str, heading: str | None = None) -> CleanArticle:
     kept: list[str] = []
     dates: list[tuple[int, str, str]] = []
     for line in (ln.strip() for ln in lines):
-        if not line or _CHROME_LINE.match(line) or _PHOTO_LINE.match(line):
+        if _PHOTO_LINE.match(line):
+            if len(line) <= MAX_CAPTION_CHARS:
+                continue
+            line = _CAPTION_LEAD.sub("", line)
+        if not line or _CHROME_LINE.match(line):
             continue
         iso = parse_date_line(line)
         if iso:

@@ -10,7 +10,7 @@ from embeddings.base import Vectors
 
 FORMAT_VERSION = 4
 # Bump when cleaning, chunking or tokenising changes, so stale indexes are rebuilt.
-PIPELINE_VERSION = 3
+PIPELINE_VERSION = 4
 # A sentence's vector id is its chunk id times this plus its position in the chunk.
 SENTENCE_SLOTS = 1024
 CHUNK, SENTENCE = 0, 1

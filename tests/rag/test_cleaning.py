@@ -203,6 +203,16 @@ def test_hard_wrapped_lines_are_joined(raw_text: str, expected: str) -> None:
     assert clean_article(raw_text).text == expected
 
 
+# A body paragraph longer than any caption (MAX_CAPTION_CHARS).
+LONG_BODY = " ".join(
+    [
+        "Những ngày qua, giá các mặt hàng thủy hải sản ở tỉnh Bạc Liêu đang tăng mạnh, nhiều loại tăng hơn 20%.",
+        "Theo hãng tin Sputnik, Bahrain trở thành quốc gia đầu tiên tuyên bố cắt đứt quan hệ ngoại giao với Qatar.",
+        "Ngày 6/2, Công an huyện Đông Anh tạm giữ hình sự ba thanh niên về hành vi gây rối trật tự công cộng.",
+    ]
+)
+
+
 @pytest.mark.parametrize(
     ("raw_text", "expected"),
     [
@@ -231,6 +241,10 @@ def test_hard_wrapped_lines_are_joined(raw_text: str, expected: str) -> None:
             id="gallery-paragraph-kept-credits-dropped",
         ),
         pytest.param(f"Ảnh minh hoạ: TTXVN\n{BODY}", BODY, id="illustration-line-new-tone"),
+        # a caption the scraper glued to a whole body (business, society, world desks): the body stays
+        pytest.param(f"Ảnh minh họa. (Nguồn: TTXVN) {LONG_BODY}", LONG_BODY, id="caption-glued-to-body"),
+        pytest.param(f"Ảnh minh họa. Nguồn: internet {LONG_BODY}", LONG_BODY, id="caption-source-glued-to-body"),
+        pytest.param(f"Ảnh: AP {LONG_BODY}", f"Ảnh: AP {LONG_BODY}", id="credit-glued-to-body-kept-whole"),
     ],
 )
 def test_captions_are_dropped_and_content_kept(raw_text: str, expected: str) -> None:
