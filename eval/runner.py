@@ -120,9 +120,14 @@ def _evidence_count(pipeline: Pipeline, q: Question) -> int:
 
 def citation_checks(answer: Answer, articles: dict[str, str]) -> tuple[bool, list[bool]]:
     """(every citation exact and every marker backed, per-citation "quote states its sentence's facts")."""
-    valid = all(articles.get(c.source, "")[c.start : c.end] == c.quote for c in answer.citations)
-    # A citation card shows the article's title above the quote: together they back the sentence.
-    quotes = {c.n: f"{display_title(c.title)}\n{c.quote}" for c in answer.citations}
+    valid = all(
+        articles.get(c.source, "")[c.start : c.end] == c.quote
+        and (c.context_start < 0 or articles.get(c.source, "")[c.context_start : c.context_end] == c.context)
+        for c in answer.citations
+    )
+    # A citation card shows the article's title above the quote, and the story's sentence stating
+    # a premise the answer restated: together they back the sentence.
+    quotes = {c.n: f"{display_title(c.title)}\n{c.context}\n{c.quote}" for c in answer.citations}
     precise: list[bool] = []
     for span in split_sentences(answer.answer):
         raw = answer.answer[span.start : span.end]

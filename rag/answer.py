@@ -343,7 +343,9 @@ class AnswerChain:
             if state.language == "vi" and coverage(state.standalone, quoted) < STRONG_COVERAGE:
                 return self._refusal(state, "câu trả lời của mô hình không kiểm chứng được")
             return self._extractive(state, fallback=EXTRACTIVE_UNVERIFIED)
-        answer, citations = render(kept, {e.n: e for e in state.shown})
+        answer, citations = render(
+            kept, {e.n: e for e in state.shown}, {h.chunk.source: h.article.text for h in state.hits}
+        )
         if not answers_asked_type(state.standalone, answer):
             # True and cited, but beside the question ("180 văn bản" for "bao nhiêu cơ quan"): quote instead.
             state.notes.append(f"câu trả lời không nêu điều được hỏi: {answer!r}")

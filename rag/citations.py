@@ -30,6 +30,11 @@ class Citation:
     start: int
     end: int
     quote: str
+    # The sentence of the same article stating what the answer restated from the question and the
+    # quote leaves to the story ("Quảng Ninh" of a report's lead); -1 and "" when there is none.
+    context_start: int = -1
+    context_end: int = -1
+    context: str = ""
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -41,6 +46,9 @@ class Citation:
             "start": self.start,
             "end": self.end,
             "quote": self.quote,
+            "context_start": self.context_start,
+            "context_end": self.context_end,
+            "context": self.context,
         }
 
 
@@ -51,6 +59,7 @@ class MarkedSentence:
     text: str
     markers: tuple[int, ...]
     dropped_markers: tuple[int, ...] = ()
+    context: tuple[int, int] | None = None  # span, in its first cited article, of the sentence backing its premise
 
 
 def parse_markers(text: str) -> list[int]:
@@ -95,16 +104,24 @@ def split_marked(answer: str, valid: Sequence[int]) -> list[MarkedSentence]:
     return out
 
 
-def render(sentences: Sequence[MarkedSentence], evidence: Mapping[int, Evidence]) -> tuple[str, list[Citation]]:
+def render(
+    sentences: Sequence[MarkedSentence], evidence: Mapping[int, Evidence], articles: Mapping[str, str] | None = None
+) -> tuple[str, list[Citation]]:
     """Join sentences with renumbered markers; the citations they use, numbered 1..k.
 
-    Sentences without markers are rendered as they are; callers drop them first.
+    Sentences without markers are rendered as they are; callers drop them first. A sentence's
+    premise context (a span of its first cited article, whose text `articles` holds by source)
+    goes with that citation.
     """
+    articles = articles or {}
     renumber: dict[int, int] = {}
+    contexts: dict[int, tuple[int, int]] = {}
     parts: list[str] = []
     for s in sentences:
         for old in s.markers:
             renumber.setdefault(old, len(renumber) + 1)
+        if s.context is not None and s.markers:
+            contexts.setdefault(s.markers[0], s.context)
         marks = "".join(f"[{renumber[old]}]" for old in s.markers)
         text = s.text
         end = ""
@@ -112,11 +129,18 @@ def render(sentences: Sequence[MarkedSentence], evidence: Mapping[int, Evidence]
             text, end = text[:-1], text[-1]
         parts.append(f"{text} {marks}{end}" if marks else f"{text}{end}")
     citations = [
-        Citation(new, e.source, e.title, e.date, e.chunk_id, e.start, e.end, e.text)
+        Citation(new, e.source, e.title, e.date, e.chunk_id, e.start, e.end, e.text, *context)
         for old, new in renumber.items()
         for e in [evidence[old]]
+        for context in [_context(contexts.get(old), articles.get(e.source, ""))]
     ]
     return " ".join(parts), citations
+
+
+def _context(span: tuple[int, int] | None, article: str) -> tuple[int, int, str]:
+    if span is None or not article or not 0 <= span[0] < span[1] <= len(article):
+        return (-1, -1, "")
+    return (span[0], span[1], article[span[0] : span[1]])
 
 
 def citation_for(n: int, evidence: Evidence) -> Citation:

@@ -145,6 +145,9 @@ def verify_answer(
                 notes.append(f"bỏ phần mở đầu nhắc lại câu hỏi ({support.describe()})")
                 s, facts = replace(s, text=rest), facts_in(rest)
             else:
+                # The citation shows the story's sentence that states the premise, beside the quote.
+                story = (articles or {}).get(cited[0].source, "")
+                s = replace(s, context=premise_context(story, cited[0].title, support))
                 notes.append(f"câu nhắc lại dữ kiện của câu hỏi có trong bài ({support.describe()})")
         elif not support.ok:
             notes.append(f"bỏ câu có dữ kiện không có trong đoạn trích dẫn ({support.describe()}): {s.text!r}")
@@ -177,6 +180,20 @@ def without_opening(sentence: str) -> str | None:
     if len(rest.split()) < _MIN_REST_WORDS:
         return None
     return rest[0].upper() + rest[1:]
+
+
+def premise_context(story: str, title: str, support: Support) -> tuple[int, int] | None:
+    """The span, in the article's text, of its first sentence stating every fact `support` misses.
+
+    `story` is the article's title line and text, as the fact checks read it; None when no one
+    sentence of the text states them all.
+    """
+    missing = Facts(frozenset(support.missing_numbers), support.missing_entities)
+    body = len(title) + 1 if story.startswith(f"{title}\n") else 0
+    for span in split_sentences(story[body:]):
+        if check_support(missing, [story[body + span.start : body + span.end]]).ok:
+            return (span.start, span.end)
+    return None
 
 
 def _premise(support: Support, question: str, stories: Sequence[str]) -> bool:

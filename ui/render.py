@@ -127,7 +127,7 @@ def _citation_card(citation: Mapping[str, Any], articles: Mapping[str, str], *, 
     if text is not None and text[start:end] == quote:
         context = highlight_in_context(text, start, end)
         body = (
-            f'<div class="rag-context">{context}</div>'
+            _premise_line(citation, text) + f'<div class="rag-context">{context}</div>'
             "<details><summary>Xem toàn bài</summary>"
             f'<div class="rag-full">{full_article(text, start, end)}</div></details>'
         )
@@ -141,6 +141,19 @@ def _citation_card(citation: Mapping[str, Any], articles: Mapping[str, str], *, 
         f'<div class="rag-source-head"><b>[{n}] {title}</b></div>'
         f'<div class="rag-meta">{date} · mã nguồn <code>{html.escape(source)}</code></div>'
         f"{body}</div>"
+    )
+
+
+def _premise_line(citation: Mapping[str, Any], text: str) -> str:
+    """The story's sentence stating what the answer restated from the question (a report's lead
+    naming its province), when the citation carries one that still matches the article."""
+    a, b = int(citation.get("context_start", -1)), int(citation.get("context_end", -1))
+    premise = str(citation.get("context") or "")
+    if a < 0 or not premise or text[a:b] != premise:
+        return ""
+    return (
+        '<div class="rag-premise" title="Câu trong bài nêu điều câu hỏi đã nói (tỉnh, năm...).">'
+        f'Theo bài: <mark class="rag-hl-premise">{html.escape(premise)}</mark></div>'
     )
 
 
@@ -205,6 +218,8 @@ CSS = """
 .rag-label { display: inline-block; font-size: 0.75em; padding: 0 6px; margin-right: 4px; border-radius: 8px;
   vertical-align: 1px; }
 .rag-label-quote { background: #fef3c7; color: #92400e; }
+.rag-premise { font-size: 0.9em; color: #4b5563; margin: 2px 0 4px; }
+.rag-hl-premise { background: #e0f2fe; }
 .rag-label-summary { background: #dbeafe; color: #1e40af; }
 .rag-sources-title { font-size: 1.1em; font-weight: 700; margin-bottom: 2px; }
 .rag-source { border: 1px solid #e5e7eb; border-radius: 8px; padding: 8px 10px; margin-top: 8px; }

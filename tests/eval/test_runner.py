@@ -141,3 +141,26 @@ def test_cli_eval_exit_code_follows_gates(
     assert main([*base, "--out", str(tmp_path / "d"), "--min", "hybrid-extractive.key_fact_acc=0.5"]) == 2
     assert main([*base, "--out", str(tmp_path / "e"), "--min", "hybrid-generative.key_fact_accuracy=0.5"]) == 2
     assert not (tmp_path / "d").exists() and not (tmp_path / "e").exists()
+
+
+def test_citation_checks_read_the_card_the_reader_sees() -> None:
+    """Title, premise sentence and quote together back a sentence; each span must be exact."""
+    from eval.runner import citation_checks
+    from rag.answer_types import Answer
+    from rag.citations import Citation
+
+    article = "Tỉnh Quảng Ninh tổng kết năm 2021. Các đơn vị đã chuyển đổi vị trí cho 251 cán bộ."
+    quote = "Các đơn vị đã chuyển đổi vị trí cho 251 cán bộ."
+    lead = "Tỉnh Quảng Ninh tổng kết năm 2021."
+    start = article.index(quote)
+
+    def checks(**context: object) -> tuple[bool, list[bool]]:
+        cite = Citation(1, "a.txt", "Tổng kết", None, "a.txt#0", start, start + len(quote), quote, **context)  # type: ignore[arg-type]
+        answer = Answer(
+            "q", "q", "Quảng Ninh chuyển đổi vị trí cho 251 cán bộ [1].", False, "generative", None, (cite,), {}
+        )
+        return citation_checks(answer, {"a.txt": article})
+
+    assert checks() == (True, [False])  # the quote alone lacks "Quảng Ninh"
+    assert checks(context_start=0, context_end=len(lead), context=lead) == (True, [True])
+    assert checks(context_start=1, context_end=len(lead), context=lead)[0] is False  # not the article's text

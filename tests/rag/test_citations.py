@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from rag.citations import parse_markers, render, split_marked, strip_markers
+from rag.citations import MarkedSentence, parse_markers, render, split_marked, strip_markers
 from rag.evidence import select_evidence
 from tests.rag.answer_support import BO_NGOAI_GIAO, QUANG_TRI, hits
 
@@ -64,4 +64,23 @@ def test_render_renumbers_by_first_use_and_quotes_the_article_exactly() -> None:
     articles = {h.chunk.source: h.article.text for h in found}
     for c in citations:
         assert c.quote == articles[c.source][c.start : c.end]
-    assert set(citations[0].to_json()) == {"n", "source", "title", "date", "chunk_id", "start", "end", "quote"}
+    assert set(citations[0].to_json()) == {
+        *("n", "source", "title", "date", "chunk_id", "start", "end", "quote"),
+        *("context_start", "context_end", "context"),
+    }
+    assert all(c.context_start == -1 and c.context == "" for c in citations)
+
+
+def test_a_premise_context_goes_with_the_sentences_first_citation_and_quotes_the_article() -> None:
+    found = hits(("qt.txt", QUANG_TRI))
+    evidence = select_evidence("thu hồi bao nhiêu tiền", found, token_budget=500, max_sentences=3)
+    article = found[0].article.text
+    lead = article.index("Quảng Trị")
+    span = (lead, lead + len("Quảng Trị"))
+    sentence = MarkedSentence("Quảng Trị đã thu hồi tiền", (evidence[0].n,), context=span)
+    _, citations = render([sentence], {e.n: e for e in evidence}, {"qt.txt": article})
+    assert (citations[0].context_start, citations[0].context_end) == span
+    assert citations[0].context == article[span[0] : span[1]] == "Quảng Trị"
+    # A span the article does not have is left out, not shown wrong.
+    bad = MarkedSentence("Quảng Trị đã thu hồi tiền", (evidence[0].n,), context=(0, len(article) + 5))
+    assert render([bad], {e.n: e for e in evidence}, {"qt.txt": article})[1][0].context == ""

@@ -6,7 +6,15 @@ import pytest
 
 from rag.evidence import Evidence
 from rag.provinces import provinces_in
-from rag.reply_check import finished_part, other_provinces, other_years, verify_answer, without_opening
+from rag.reply_check import (
+    finished_part,
+    other_provinces,
+    other_years,
+    premise_context,
+    verify_answer,
+    without_opening,
+)
+from rag.verification import Support
 
 
 @pytest.mark.parametrize(
@@ -111,6 +119,33 @@ def test_the_questions_premise_may_rest_on_the_cited_story(
     reply: str, question: str, stories: dict[str, str], kept: bool
 ) -> None:
     assert bool(verify_answer(reply, EVIDENCE, question, stories)[0]) is kept
+
+
+def test_a_kept_premise_points_to_the_story_sentence_stating_it() -> None:
+    question = "Bộ trưởng Bùi Thanh Sơn đã làm gì?"
+    kept, _ = verify_answer("Bộ trưởng Bùi Thanh Sơn đã chỉ đạo sát sao [1].", EVIDENCE, question, STORIES)
+    a, b = kept[0].context or (0, 0)
+    assert STORIES["bng.txt"][a:b] == "Bộ trưởng Bùi Thanh Sơn chủ trì."
+
+
+@pytest.mark.parametrize(
+    ("story", "title", "expected"),
+    [
+        # the stories the checks read open with the title line; offsets are into the text below it
+        (
+            "Tổng kết\nNăm 2021, tỉnh Quảng Ninh đạt kết quả tốt. Tỉnh làm 84 cuộc.",
+            "Tổng kết",
+            "Năm 2021, tỉnh Quảng Ninh",
+        ),
+        ("Năm 2021, tỉnh Quảng Ninh đạt kết quả tốt. Tỉnh làm 84 cuộc.", "Tổng kết", "Năm 2021, tỉnh Quảng Ninh"),
+        ("Tổng kết\nTỉnh làm 84 cuộc.", "Tổng kết", None),  # no sentence states it
+    ],
+)
+def test_premise_context(story: str, title: str, expected: str | None) -> None:
+    support = Support((), ("Quảng Ninh",))
+    span = premise_context(story, title, support)
+    body = story.split("\n", 1)[-1]
+    assert (body[span[0] : span[1]].startswith(expected) if span else None) == (True if expected else None)
 
 
 OPENING_STORIES = {"bng.txt": "Bộ Ngoại giao tổng kết công tác thanh tra năm 2021. Bộ trưởng đã chỉ đạo sát sao."}

@@ -148,3 +148,14 @@ def test_a_queued_question_shows_its_place_and_wait() -> None:
     out = queued_message(2, 24.4)
     assert "2 câu hỏi phía trước" in out and "khoảng 24 giây" in out and "trích nguyên văn" in out
     assert "giây" not in queued_message(0, 0.0)
+
+
+def test_the_card_shows_the_story_sentence_stating_a_restated_premise() -> None:
+    premise = "Mở đầu bài báo."
+    with_premise = {**citation(), "context_start": 0, "context_end": len(premise), "context": premise}
+    html = render_sources(Exchange("q", "a [1]", citations=(with_premise,)), {"a.txt": ARTICLE})
+    assert f'Theo bài: <mark class="rag-hl-premise">{premise}</mark>' in html
+    # none, or one the article no longer has: nothing shown
+    assert "rag-premise" not in render_sources(Exchange("q", "a [1]", citations=(citation(),)), {"a.txt": ARTICLE})
+    stale = {**with_premise, "context": "Khác."}
+    assert "rag-premise" not in render_sources(Exchange("q", "a [1]", citations=(stale,)), {"a.txt": ARTICLE})
