@@ -116,7 +116,9 @@ def _money_end(after: str) -> int:
 # What a question asks for (folded, lower case).
 _ASKS_PERCENT = re.compile(r"phan tram|bao nhieu phan\b|\bty le\b|%|\bpercent|\bwhat share\b|\bproportion\b")
 _ASKS_MONEY = re.compile(
-    r"bao nhieu tien|\bso tien\b|\bgia\b.*\bbao nhieu\b|\bbao nhieu\b.*\b(?:dong|usd|ty|trieu)\b|\bngan sach\b"
+    # A money word after "bao nhiêu" asks money unless a number comes between: "bao nhiêu vé giá
+    # 10 nghìn đồng" counts tickets and states their price.
+    r"bao nhieu tien|\bso tien\b|\bgia\b.*\bbao nhieu\b|\bbao nhieu\b[^\d]*\b(?:dong|usd|ty|trieu)\b|\bngan sach\b"
     r"|\bkinh phi\b|\bchi phi\b|\bvon dau tu\b|\btong (?:muc )?dau tu\b|\bdoanh thu\b|\bloi nhuan\b"
     r"|\bbudget\b|\bprice\b|\bcost\b|\bworth\b"
     # "how much is/did/…" asks money; "how much power/oil" asks a quantity of that noun.
@@ -295,6 +297,9 @@ def states_asked_figure(question: str, texts: list[str]) -> bool:
         if not unit:  # a bare "bao nhiêu" ("bị phạt bao nhiêu?") asks an amount of any kind
             return any(f.kind in ("count", "money", "percent") for f in new)
         if any(same_unit(unit, f.unit) for f in new if f.kind == "count"):
+            return True
+        if unit.split()[0] == "lan" and any(f.kind == "ordinal" for f in new):
+            # "bao nhiêu lần vô địch" is answered by "chức vô địch thứ 33": the 33rd is the 33rd time.
             return True
         # "Tổng số thí sinh đăng ký là 12.000": the counted noun stands before a bare number.
         head = re.compile(rf"\b{re.escape(' '.join(unit.split()[:2]))}\b")

@@ -100,6 +100,13 @@ from rag.evidence import Evidence
         ("Lợi nhuận quý III/2024 tăng bao nhiêu phần trăm?", "Quý 3/2024 lợi nhuận tăng 15%.", True),
         ("Bệnh viện tiếp nhận bao nhiêu bệnh nhân?", "Bệnh viện tiếp nhận 30 bệnh nhân ngộ độc.", True),
         ("Bị cáo bị tuyên phạt bao nhiêu năm tù?", "Tòa tuyên phạt bị cáo 12 năm tù.", True),
+        # a count whose noun the question prices ("vé giá 10 nghìn đồng") is still a count
+        ("Đã bán được bao nhiêu vé giá 10 nghìn đồng?", "Đã có 278 vé giá 10 nghìn đồng được bán.", True),
+        ("Đã bán được bao nhiêu vé giá 10 nghìn đồng?", "Vé giá 10 nghìn đồng được bán ngẫu nhiên.", False),
+        # "the 33rd title" says how many times: an ordinal answers "bao nhiêu lần"
+        ("Đội bóng đã vô địch bao nhiêu lần?", "Đây là chức vô địch thứ 33 trong lịch sử đội bóng.", True),
+        ("Cô đã tham dự Olympic bao nhiêu lần?", "Đây là lần thứ 4 cô dự Olympic.", True),
+        ("Đội bóng đã vô địch bao nhiêu lần?", "Đội bóng được thành lập năm 1902.", False),
     ],
 )
 def test_quantity_questions_need_a_new_number(question: str, sentence: str, ok: bool) -> None:

@@ -91,6 +91,9 @@ def test_figures(text: str, expected: Figure) -> None:
         ("Nhà máy có công suất bao nhiêu xe một ngày?", "count", "xe mot ngay"),
         ("Bị cáo bao nhiêu tuổi?", "count", "tuoi"),
         ("Bị cáo được giảm bao nhiêu năm tù?", "duration", "nam tu"),  # "cáo" is no "cao"
+        # a price stated after the counted noun does not make it a money question
+        ("Đã bán được bao nhiêu vé giá 10 nghìn đồng?", "count", "ve gia"),
+        ("Công ty lỗ bao nhiêu tỷ đồng?", "money", ""),
     ],
 )
 def test_asked_figure(question: str, kind: str, unit: str) -> None:
