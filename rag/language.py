@@ -15,7 +15,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from typing import Literal
 
-from rag.syllables import CountedSyllables, SyllableCounts, best_forms, count_syllables
+from rag.syllables import NUMBER, CountedSyllables, SyllableCounts, best_forms, count_syllables
 from rag.text import fold_accents, has_diacritics
 
 Language = Literal["vi", "en"]
@@ -121,6 +121,9 @@ class _WithArticles:
         extra = found[1] if found and found[0].lower() == f"{a} {b}" else 0
         return self._general.bigram(a, b) + extra
 
+    def followers(self, form: str) -> int | None:
+        return self._general.followers(form)
+
 
 class DiacriticRestorer:
     """The most probable accented syllables under a bigram model of Vietnamese news
@@ -145,27 +148,36 @@ class DiacriticRestorer:
             if a is not None and b is not None
         )
 
+    def _candidates(self, word: str, folded: str) -> list[tuple[str, int]]:
+        if word.isdigit():
+            return [(NUMBER, max(dict(self._model.candidates(NUMBER)).get(NUMBER, 1), 1))]
+        if has_diacritics(word):
+            form = word.lower()
+            return [(form, max(dict(self._model.candidates(folded)).get(form, 1), 1))]
+        return self._model.candidates(folded) if word.isalpha() else []
+
     def restore(self, query: str) -> str:
         """The query with diacritics restored where the model knows the syllables; others unchanged."""
         matches = list(_WORDS.finditer(query))
         words = [m.group(0) for m in matches]
         folded = [fold_accents(w).lower() for w in words]
-        # A word with marks or digits keeps them, and breaks the context like an unknown word.
-        candidates = [
-            [] if has_diacritics(w) or not w.isalpha() else self._model.candidates(f)
-            for w, f in zip(words, folded, strict=True)
-        ]
-        forms = best_forms(folded, candidates, self._model.bigram, self._model.total)
+        # A word typed with marks, or a number, stays as typed but is context for its neighbours
+        # ("nam 2024" is "năm 2024"); a code of letters and digits ("U15", "4G") breaks it.
+        candidates = [self._candidates(w, f) for w, f in zip(words, folded, strict=True)]
+        fixed = {i for i, w in enumerate(words) if w.isdigit() or has_diacritics(w)}
+        forms = best_forms(folded, candidates, self._model.bigram, self._model.total, self._model.followers)
         for a, b in _name_runs(words):
             # A name's syllables go with each other: "san bay Da Nang cao" read as one phrase gives
             # "Đã Nâng cao" ("đã nâng cao" is common); the name read alone, "Đà Nẵng", binds tighter.
-            alone = best_forms(folded[a:b], candidates[a:b], self._model.bigram, self._model.total)
+            alone = best_forms(
+                folded[a:b], candidates[a:b], self._model.bigram, self._model.total, self._model.followers
+            )
             if self._binding(alone) > self._binding(forms[a:b]):
                 forms[a:b] = alone
         pieces, last = [], 0
-        for m, typed, form in zip(matches, words, forms, strict=True):
+        for i, (m, typed, form) in enumerate(zip(matches, words, forms, strict=True)):
             pieces.append(query[last : m.start()])
-            pieces.append(_cased(form, typed) if form else typed)
+            pieces.append(_cased(form, typed) if form and i not in fixed else typed)
             last = m.end()
         pieces.append(query[last:])
         return "".join(pieces)

@@ -65,6 +65,11 @@ def news_restorer(tmp_path_factory: pytest.TempPathFactory) -> DiacriticRestorer
         # a name binds its syllables tighter than the words around it ("đã nâng cao" is common)
         ("toa nha o Da Nang cao bao nhieu", "tòa nhà ở Đà Nẵng cao bao nhiêu"),
         ("khach san o Vung Tau gia bao nhieu", "khách sạn ở Vũng Tàu giá bao nhiêu"),
+        # A number is context: "năm 2016", "tháng 7" (not "nằm", "thăng"); so is a word typed with marks.
+        ("so tien trung dau gia nam 2016 la bao nhieu", "số tiền trúng đấu giá năm 2016 là bao nhiêu"),
+        ("lam phat thang 7 tang bao nhieu", "lạm phát tháng 7 tăng bao nhiêu"),
+        ("Peru huy dong bao nhieu binh si", "Peru huy động bao nhiêu binh sĩ"),
+        ("ca nang 700 kg dai bao nhieu met", "cá nặng 700 kg dài bao nhiêu mét"),
         # Words the user already accented, and unknown words, stay as typed.
         ("Bộ Ngoai giao xyz", "Bộ Ngoại giao xyz"),
         ("zzz qqq", "zzz qqq"),
