@@ -139,7 +139,7 @@ _ASKS_NAME = re.compile(
     r"|to bao|bao|kenh"
     r"|ca khuc|bai hat|album|bo phim|phim|buc tranh|buc anh|tac pham|cuon sach|tieu thuyet|chuong trinh"
     r"|giai thuong|cuoc thi|doan tau|tau|chuyen bay|nha tu|san bay|ung dung|mau xe|dong xe|video|thuong hieu"
-    r"|hang tin|du an|cong trinh) nao\b"
+    r"|hang tin|du an|cong trinh|nha thau|chu dau tu) nao\b"
 )
 # A classifier before the noun is often left out in the answer ("đoàn tàu nào" -> "tàu SE6").
 _CLASSIFIERS = frozenset({"doan", "bo", "buc", "cuon", "con", "chiec"})

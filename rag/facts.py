@@ -160,6 +160,11 @@ def _asked(question: str) -> str:
 
 
 # Questions asking when: their answer states a date, a year or a time.
+# Asking for a day or a month, which a bare year does not answer (folded, lower case).
+_ASKS_DAY = re.compile(
+    r"\b(?:ngay|hom|thang) nao\b|\bwhat (?:date|day|month)\b|\bwhich (?:date|day|month)\b|\bon what day\b"
+)
+_YEAR_VALUE = re.compile(r"^(?:19|20)\d\d$")
 _ASKS_TIME = re.compile(
     r"\b(?:ngay|nam|thang|hom|luc|dip|thoi diem) nao\b|\bkhi nao\b|\bbao gio\b|\bwhen\b"
     r"|\bwhat (?:date|year|day|time)\b|\bwhich (?:date|year|day)\b"
@@ -311,6 +316,9 @@ def states_asked_figure(question: str, texts: list[str]) -> bool:
     if kind == "measure":
         return any(f.kind == "count" and f.unit.split()[:1] and f.unit.split()[0] in _MEASURE_UNITS for f in new)
     if kind == "time":  # "khi nào" may be answered by a date or by a span ("sau 3 ngày")
+        if _ASKS_DAY.search(_asked(question)):
+            # "ngày nào" is not answered by a year alone ("từ năm 1933"): a day or a month must be stated.
+            return any(f.kind == "time" and not _YEAR_VALUE.match(f.value) for f in new)
         return any(f.kind in ("time", "duration") for f in new)
     return any(f.kind == kind for f in new)
 

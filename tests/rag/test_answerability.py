@@ -107,6 +107,13 @@ from rag.evidence import Evidence
         ("Đội bóng đã vô địch bao nhiêu lần?", "Đây là chức vô địch thứ 33 trong lịch sử đội bóng.", True),
         ("Cô đã tham dự Olympic bao nhiêu lần?", "Đây là lần thứ 4 cô dự Olympic.", True),
         ("Đội bóng đã vô địch bao nhiêu lần?", "Đội bóng được thành lập năm 1902.", False),
+        # "ngày nào" / "tháng nào" asks a day or a month, which a year alone does not state
+        ("Nhà máy khánh thành ngày nào?", "Nhà máy được xây dựng từ năm 1998.", False),
+        ("Nhà máy khánh thành ngày nào?", "Sáng 29/6, nhà máy khánh thành.", True),
+        ("Bộ phim ra rạp tháng nào?", "Phim ra rạp tháng 5/2017.", True),
+        ("What date did the new law take effect?", "Luật có hiệu lực từ năm 2018.", False),
+        ("Ca sĩ sinh năm nào?", "Ca sĩ sinh năm 1985.", True),
+        ("Khi nào cầu thông xe?", "Cầu thông xe trong năm 2018.", True),
     ],
 )
 def test_quantity_questions_need_a_new_number(question: str, sentence: str, ok: bool) -> None:
@@ -404,6 +411,7 @@ def test_refusal_probability(first_token: dict[str, float], p: float) -> None:
         ("Bệnh viện nào tiếp nhận các nạn nhân?", True),
         ("Bộ phim nào đoạt giải Cánh diều vàng?", True),
         ("Tàu nào bị mắc cạn ở Bình Thuận?", True),
+        ("Nhà thầu nào thi công gói thầu số 5?", True),  # contractors and investors are named firms
         ("Quảng Ninh tập trung vào những lĩnh vực nào?", False),  # common nouns, no names
         ("Trường hợp nào được miễn thuế?", False),
         ("Mặt hàng nào tăng giá mạnh nhất?", False),  # goods, not a firm ("hàng", folded like "hãng")
