@@ -25,11 +25,11 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, field
 
 from langchain_core.runnables import Runnable, RunnableGenerator, RunnableLambda
 
 from rag.answer_prompt import answer_complete, answer_grammar, build_messages, within_budget
+from rag.answer_state import AnswerState, elapsed_ms
 from rag.answer_types import (
     DROPPED,
     EXTRACTIVE_NO_LLM,
@@ -56,12 +56,19 @@ from rag.confidence import answer_score, answer_signals
 from rag.config import Settings
 from rag.evidence import Evidence, SentenceScores, coverage, select_evidence
 from rag.facts import asks_figure, is_comparison
-from rag.history import Condensed, Turn, condense
+from rag.history import Turn, condense
 from rag.language import Language, detect_language
-from rag.llm import LLM, LLMUnavailableError, Message
+from rag.llm import LLM, LLMUnavailableError
 from rag.llm_gate import LLMGate
 from rag.quoting import EXTRACTIVE_MARGIN, as_quote, extractive_pick, to_fact_clause
-from rag.reply_check import finished_part, other_provinces, other_years, unanswered_reason, verify_answer
+from rag.reply_check import (
+    asked_first,
+    finished_part,
+    other_provinces,
+    other_years,
+    unanswered_reason,
+    verify_answer,
+)
 from rag.retrieval import SearchHit, validate_query
 from rag.verification import Facts, check_support, facts_in, lists_entities, supporting_sources
 
@@ -73,40 +80,6 @@ _UNTYPED = "các câu bằng chứng tốt nhất không nêu điều câu hỏi
 # An unverifiable model answer falls back to quoting only when the best sentence covers this much.
 STRONG_COVERAGE = 0.4
 SEE_ALSO = 3
-
-
-@dataclass
-class _State:
-    question: str
-    history: list[Turn]
-    mode: AnswerMode
-    t0: float = field(default_factory=time.perf_counter)
-    language: Language = "vi"
-    condensed: Condensed | None = None
-    hits: list[SearchHit] = field(default_factory=list)
-    retrieval_ms: float = 0.0
-    evidence: list[Evidence] = field(default_factory=list)  # all selected sentences (quoting uses these)
-    shown: list[Evidence] = field(default_factory=list)  # the ones in the prompt, numbered as the model saw them
-    dense: SentenceScores | None = None
-    refusal_reason: str | None = None
-    messages: list[Message] = field(default_factory=list)
-    first_token_ms: float | None = None
-    notes: list[str] = field(default_factory=list)
-    signals: dict[str, float] = field(default_factory=dict)
-    asked: str = ""  # the standalone question with diacritics restored, as the checks read it
-
-    @property
-    def stories(self) -> dict[str, str]:
-        """Each retrieved article's title and text, by source: what the fact checks read."""
-        return {h.chunk.source: f"{h.article.title}\n{h.article.text}" for h in self.hits}
-
-    @property
-    def standalone(self) -> str:
-        return self.condensed.question if self.condensed else self.question
-
-
-def _ms(since: float) -> float:
-    return round((time.perf_counter() - since) * 1000, 1)
 
 
 class AnswerChain:
@@ -132,7 +105,7 @@ class AnswerChain:
         self._llm_factory = llm
         self._llm: LLM | None = None
         self._llm_error: str | None = None
-        self.runnable: Runnable[_State, Event] = (
+        self.runnable: Runnable[AnswerState, Event] = (
             RunnableLambda(self._condense, name="condense")
             | RunnableLambda(self._retrieve, name="retrieve")
             | RunnableLambda(self._select, name="evidence")
@@ -153,7 +126,7 @@ class AnswerChain:
         return self._llm
 
     # -- steps
-    def _condense(self, state: _State) -> _State:
+    def _condense(self, state: AnswerState) -> AnswerState:
         state.question = validate_query(state.question, self.settings.query.max_chars)
         state.language = detect_language(state.question)
         rewrite = state.mode == "generative" and state.history and self.settings.answer.condense_with_llm
@@ -167,15 +140,15 @@ class AnswerChain:
             state.condensed = condense(state.question, state.history, max_turns=self.settings.answer.history_turns)
         return state
 
-    def _retrieve(self, state: _State) -> _State:
+    def _retrieve(self, state: AnswerState) -> AnswerState:
         t = time.perf_counter()
         state.hits = self._search(state.standalone)
         if self._sentence_scores is not None and state.hits:
             state.dense = self._sentence_scores(state.standalone, state.hits)
-        state.retrieval_ms = _ms(t)
+        state.retrieval_ms = elapsed_ms(t)
         return state
 
-    def _select(self, state: _State) -> _State:
+    def _select(self, state: AnswerState) -> AnswerState:
         cfg = self.settings.answer
         pinned = facts_in(state.condensed.pinned if state.condensed else state.question)
         articles = state.stories
@@ -234,14 +207,14 @@ class AnswerChain:
                 state.refusal_reason = _UNTYPED
         return state
 
-    def _per_source(self, state: _State) -> bool:
+    def _per_source(self, state: AnswerState) -> bool:
         """Each article's best sentence matters: the question weighs two things, or asks for a
         typed fact (a name, a figure) that the top sentence of another article may hold."""
         question = state.condensed.pinned if state.condensed else state.question
         asked = state.asked or state.standalone
         return is_comparison(question) or asks_person(asked) or asks_figure(asked) or asks_place(asked)
 
-    def _pick(self, state: _State) -> list[Evidence]:
+    def _pick(self, state: AnswerState) -> list[Evidence]:
         question = state.asked or state.standalone
         return extractive_pick(
             state.evidence,
@@ -251,7 +224,7 @@ class AnswerChain:
             compare=is_comparison(state.condensed.pinned if state.condensed else state.question),
         )
 
-    def _prompt(self, state: _State) -> _State:
+    def _prompt(self, state: AnswerState) -> AnswerState:
         if state.refusal_reason is None and state.mode == "generative":
             # The model sees (and may cite) only the best sentences within the prompt budget.
             # Each article's picked sentence (the quote would lead with it) goes in whatever the budget.
@@ -261,7 +234,7 @@ class AnswerChain:
             state.messages = build_messages(state.asked or state.standalone, state.shown, state.language)
         return state
 
-    def _generate(self, states: Iterator[_State]) -> Iterator[Event]:
+    def _generate(self, states: Iterator[AnswerState]) -> Iterator[Event]:
         for state in states:
             if state.refusal_reason is not None:
                 yield Done(self._refusal(state, state.refusal_reason))
@@ -270,7 +243,7 @@ class AnswerChain:
             else:
                 yield from self._generative(state)
 
-    def _generative(self, state: _State) -> Iterator[Event]:
+    def _generative(self, state: AnswerState) -> Iterator[Event]:
         llm = self._get_llm()
         if llm is None:
             state.notes.append(f"LLM không dùng được, chuyển sang trích dẫn: {self._llm_error}")
@@ -288,7 +261,7 @@ class AnswerChain:
                 self._gate.leave(ticket)  # before the answer goes out: a caller may stop reading at Done
         yield Done(outcome[0])
 
-    def _write(self, state: _State, llm: LLM, outcome: list[Answer]) -> Iterator[Event]:
+    def _write(self, state: AnswerState, llm: LLM, outcome: list[Answer]) -> Iterator[Event]:
         """Stream the model's tokens; the checked answer (or its fallback) goes into `outcome`."""
         pieces: list[str] = []
         try:
@@ -301,7 +274,7 @@ class AnswerChain:
             try:
                 for piece in stream:
                     if state.first_token_ms is None:
-                        state.first_token_ms = _ms(state.t0)
+                        state.first_token_ms = elapsed_ms(state.t0)
                     pieces.append(piece)
                     yield Token(piece)
                     if answer_complete("".join(pieces)):
@@ -321,7 +294,7 @@ class AnswerChain:
         outcome.append(self._finish(state, "".join(pieces), truncated=len(pieces) >= max_tokens))
 
     # -- answers
-    def _finish(self, state: _State, text: str, truncated: bool = False) -> Answer:
+    def _finish(self, state: AnswerState, text: str, truncated: bool = False) -> Answer:
         judged = state.signals.get("model_refuse")
         if judged is not None and judged >= self.settings.answer.model_refuse_min:
             # The model's own judgement, read from its first-token probabilities: it leaned towards
@@ -343,6 +316,7 @@ class AnswerChain:
             if state.language == "vi" and coverage(state.standalone, quoted) < STRONG_COVERAGE:
                 return self._refusal(state, "câu trả lời của mô hình không kiểm chứng được")
             return self._extractive(state, fallback=EXTRACTIVE_UNVERIFIED)
+        kept = asked_first(kept, state.asked or state.standalone)
         answer, citations = render(
             kept, {e.n: e for e in state.shown}, {h.chunk.source: h.article.text for h in state.hits}
         )
@@ -353,7 +327,7 @@ class AnswerChain:
         dropped = any(n.startswith("bỏ câu") for n in notes)
         return self._answer(state, answer, citations, "generative", DROPPED if dropped else None)
 
-    def _extractive(self, state: _State, fallback: str | None = None) -> Answer:
+    def _extractive(self, state: AnswerState, fallback: str | None = None) -> Answer:
         best = self._pick(state)
         if fallback is not None:
             # Standing in for a short answer: of a long report sentence, the clause with the asked figure.
@@ -363,7 +337,7 @@ class AnswerChain:
         text = "\n".join([_EXTRACTIVE_LEAD[state.language], *lines])
         return self._answer(state, text, citations, "extractive", fallback)
 
-    def _refusal(self, state: _State, reason: str) -> Answer:
+    def _refusal(self, state: AnswerState, reason: str) -> Answer:
         state.notes.append(f"từ chối: {reason}")
         cfg = self.settings.answer
         see_also = select_evidence(
@@ -378,7 +352,7 @@ class AnswerChain:
 
     def _answer(
         self,
-        state: _State,
+        state: AnswerState,
         text: str,
         citations: Sequence[Citation],
         mode: AnswerMode,
@@ -394,7 +368,11 @@ class AnswerChain:
             mode=mode,
             fallback=fallback,
             citations=tuple(citations),
-            timings_ms={"retrieval": state.retrieval_ms, "first_token": state.first_token_ms, "total": _ms(state.t0)},
+            timings_ms={
+                "retrieval": state.retrieval_ms,
+                "first_token": state.first_token_ms,
+                "total": elapsed_ms(state.t0),
+            },
             language=state.language,
             notes=tuple(state.notes),
             evidence=tuple(state.shown or state.evidence),
@@ -403,7 +381,7 @@ class AnswerChain:
 
     # -- public
     def stream(self, question: str, history: Sequence[Turn] = (), mode: AnswerMode | None = None) -> Iterator[Event]:
-        state = _State(question, list(history), mode or self.settings.answer.mode)
+        state = AnswerState(question, list(history), mode or self.settings.answer.mode)
         yield from self.runnable.stream(state)
 
     def invoke(self, question: str, history: Sequence[Turn] = (), mode: AnswerMode | None = None) -> Answer:

@@ -13,7 +13,7 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
 
-from rag.answerability import adds_nothing, invented_numbers, still_asks
+from rag.answerability import adds_nothing, answers_asked_type, invented_numbers, still_asks
 from rag.citations import MarkedSentence, split_marked
 from rag.cleaning import display_title
 from rag.evidence import Evidence, coverage
@@ -223,3 +223,13 @@ def tighten(sentence: MarkedSentence, cited: Sequence[Evidence], facts: Facts) -
         return sentence
     alone = tuple(e.n for e in cited if check_support(facts, [_card(e)]).ok)
     return replace(sentence, markers=alone) if alone else sentence
+
+
+def asked_first(sentences: Sequence[MarkedSentence], question: str) -> list[MarkedSentence]:
+    """The kept sentences with the first one stating what was asked (a figure of the counted
+    thing, a person's name, a place) moved to the front: a reader sees the answer first, also
+    when the model opened with the circumstances."""
+    stating = next((i for i, s in enumerate(sentences) if answers_asked_type(question, s.text)), 0)
+    if stating == 0:
+        return list(sentences)
+    return [sentences[stating], *sentences[:stating], *sentences[stating + 1 :]]

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import pytest
 
+from rag.citations import MarkedSentence
 from rag.evidence import Evidence
 from rag.provinces import provinces_in
 from rag.reply_check import (
+    asked_first,
     finished_part,
     other_provinces,
     other_years,
@@ -241,3 +243,43 @@ def test_provinces_in(text: str, provinces: set[str]) -> None:
 )
 def test_other_provinces(question: str, cited: list[str], other: list[str]) -> None:
     assert other_provinces(question, cited) == other
+
+
+@pytest.mark.parametrize(
+    ("question", "sentences", "first"),
+    [
+        # the model opened with the circumstances; the figure asked comes second (business, sports)
+        (
+            "Công ty lãi bao nhiêu trong quý 3?",
+            ["Quý 3 là mùa cao điểm của ngành bán lẻ.", "Công ty lãi 120 tỷ đồng trong quý 3."],
+            "Công ty lãi 120 tỷ đồng trong quý 3.",
+        ),
+        (
+            "Ai ghi bàn cho đội khách?",
+            ["Trận đấu diễn ra dưới mưa lớn.", "Tiền đạo Nguyễn Văn Toàn ghi bàn duy nhất."],
+            "Tiền đạo Nguyễn Văn Toàn ghi bàn duy nhất.",
+        ),
+        # already first, or the question asks no typed fact: the model's order stays
+        (
+            "Bệnh viện tiếp nhận bao nhiêu bệnh nhân?",
+            ["Bệnh viện tiếp nhận 30 bệnh nhân.", "Có 5 ca nặng."],
+            "Bệnh viện tiếp nhận 30 bệnh nhân.",
+        ),
+        (
+            "Vì sao giá xăng tăng?",
+            ["Giá dầu thế giới tăng.", "Quỹ bình ổn giá đã cạn."],
+            "Giá dầu thế giới tăng.",
+        ),
+        # no sentence states it: unchanged
+        (
+            "Tòa tuyên phạt bao nhiêu năm tù?",
+            ["Phiên tòa kéo dài hai ngày.", "Bị cáo nhận tội."],
+            "Phiên tòa kéo dài hai ngày.",
+        ),
+    ],
+)
+def test_asked_first(question: str, sentences: list[str], first: str) -> None:
+    marked = [MarkedSentence(text, (i,)) for i, text in enumerate(sentences, start=1)]
+    ordered = asked_first(marked, question)
+    assert ordered[0].text == first
+    assert sorted(s.text for s in ordered) == sorted(sentences)
