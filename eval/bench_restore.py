@@ -17,7 +17,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from rag.language import DiacriticRestorer
+from rag.language import DiacriticRestorer, detect_language
 from rag.syllables import SyllableModel
 from rag.text import fold_accents, has_diacritics
 
@@ -37,8 +37,8 @@ def tally(restore: DiacriticRestorer, questions: Iterable[str]) -> Tally:
     """Fold each question with diacritics, restore it, and count the syllables that come back."""
     out = Tally()
     for text in questions:
-        if not has_diacritics(text):
-            continue
+        if not has_diacritics(text) or detect_language(text) == "en":
+            continue  # the pipeline never restores English, whose names may carry marks ("Quảng Trị")
         restored = restore.restore(fold_accents(text))
         want, got = _SYLLABLE.findall(text.lower()), _SYLLABLE.findall(restored.lower())
         right = sum(a == b for a, b in zip(want, got, strict=False)) if len(want) == len(got) else 0
