@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from rag.language import DiacriticRestorer, detect_language, metadata_intent, ngram_counts
-from rag.syllables import CountedSyllables, SyllableModel, count_syllables, phrases
+from rag.syllables import NUMBER, CountedSyllables, SyllableModel, count_syllables, phrases
 from rag.text import fold_accents
 
 
@@ -81,9 +81,15 @@ def test_restore_with_news_counts(news_restorer: DiacriticRestorer, query: str, 
 
 
 def test_restores_unseen_articles_syllable_by_syllable(news_restorer: DiacriticRestorer) -> None:
-    """The five default articles (2024, not in the 2017 counts), folded and restored: measured 97.8%."""
+    """The five default articles (2024, not in the 2017 counts), folded and restored: measured 97.9%."""
     root = Path(__file__).resolve().parents[2] / "data" / "articles"
-    phrases_ = [w for p in sorted(root.iterdir()) for w in phrases(p.read_text(encoding="utf-8"))][:800]
+    # Numbers (counted as one token, NUMBER) are not syllables to restore.
+    phrases_ = [
+        words
+        for p in sorted(root.iterdir())
+        for w in phrases(p.read_text(encoding="utf-8"))
+        if (words := [x for x in w if x != NUMBER])
+    ][:800]
     right = total = 0
     for words in phrases_:
         restored = news_restorer.restore(" ".join(fold_accents(w) for w in words)).split()
