@@ -121,7 +121,7 @@ class _WithArticles:
         extra = found[1] if found and found[0].lower() == f"{a} {b}" else 0
         return self._general.bigram(a, b) + extra
 
-    def followers(self, form: str) -> int | None:
+    def followers(self, form: str) -> int:
         return self._general.followers(form)
 
 

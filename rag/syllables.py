@@ -38,11 +38,9 @@ _SYLLABLE = re.compile(r"[^\W\d_]+|\d+(?:[.,]\d+)*", re.UNICODE)
 NUMBER = "#"
 # Bigrams do not cross punctuation: "Hà Nội, Việt Nam" holds no "nội việt".
 _PHRASE_BREAK = re.compile(r"[\n.,;:!?()\[\]\"“”'‘’/–—-]+")
-# Interpolation weight of the bigram over the unigram estimate (Jelinek-Mercer smoothing), for
-# counts without follower counts (an older table). With them, Witten-Bell smoothing weighs each
-# syllable by how many different syllables follow it: after "nhiêu" (which any counted noun
-# follows) the pair counts tell little and the unigram more; after "bao" they tell a lot.
-_BIGRAM_WEIGHT = 0.9
+# Pairs are smoothed Witten-Bell: each syllable's pair counts are weighed against the unigram by
+# how many different syllables follow it: after "nhiêu" (which any counted noun follows) the pair
+# counts tell little and the unigram more; after "bao" they tell a lot.
 
 
 def phrases(text: str) -> Iterator[list[str]]:
@@ -94,8 +92,8 @@ class SyllableCounts(Protocol):
 
     def bigram(self, a: str, b: str) -> int: ...
 
-    def followers(self, form: str) -> int | None:
-        """Distinct syllables seen after `form`; None when the counts do not say."""
+    def followers(self, form: str) -> int:
+        """Distinct syllables seen after `form`."""
         ...
 
 
@@ -116,7 +114,7 @@ class CountedSyllables:
     def bigram(self, a: str, b: str) -> int:
         return self._bi.get((a, b), 0)
 
-    def followers(self, form: str) -> int | None:
+    def followers(self, form: str) -> int:
         return self._followers.get(form, 0)
 
 
@@ -129,7 +127,6 @@ class SyllableModel:
         self._lock = threading.Lock()
         row = self._conn.execute("SELECT count FROM uni WHERE form = ''").fetchone()
         self.total = int(row[0]) if row else 1
-        self._has_followers = self._conn.execute("SELECT 1 FROM uni WHERE followers > 0 LIMIT 1").fetchone() is not None
 
     @classmethod
     def open(cls, cache_dir: Path, table: Path = TABLE) -> SyllableModel:
@@ -154,9 +151,7 @@ class SyllableModel:
             row = self._conn.execute("SELECT count FROM bi WHERE pair = ?", (f"{a} {b}",)).fetchone()
         return int(row[0]) if row else 0
 
-    def followers(self, form: str) -> int | None:
-        if not self._has_followers:
-            return None
+    def followers(self, form: str) -> int:
         with self._lock:
             row = self._conn.execute("SELECT followers FROM uni WHERE form = ?", (form,)).fetchone()
         return int(row[0]) if row else 0
@@ -194,7 +189,7 @@ def best_forms(
     candidates: Sequence[Sequence[tuple[str, int]]],
     bigram: Callable[[str, str], int],
     total: int,
-    followers: Callable[[str], int | None] | None = None,
+    followers: Callable[[str], int],
 ) -> list[str | None]:
     """Most probable accented form per syllable under an interpolated bigram model (Viterbi);
     None where a syllable has no candidate (it is kept as typed and breaks the context)."""
@@ -217,20 +212,17 @@ def _viterbi(
     candidates: Sequence[Sequence[tuple[str, int]]],
     bigram: Callable[[str, str], int],
     total: int,
-    followers: Callable[[str], int | None] | None = None,
+    followers: Callable[[str], int],
 ) -> list[str]:
     def unigram(count: int) -> float:
         return count / total
 
-    seen_after: dict[str, int | None] = {}
+    seen_after: dict[str, int] = {}
 
     def transition(prev: str, prev_count: int, form: str, count: int) -> float:
         if prev not in seen_after:
-            seen_after[prev] = followers(prev) if followers is not None else None
+            seen_after[prev] = max(followers(prev), 1)
         seen = seen_after[prev]
-        if seen is None:
-            return _BIGRAM_WEIGHT * bigram(prev, form) / max(prev_count, 1) + (1 - _BIGRAM_WEIGHT) * unigram(count)
-        seen = max(seen, 1)
         return (bigram(prev, form) + seen * unigram(count)) / (prev_count + seen)
 
     scores = {form: math.log(unigram(count) + 1e-12) for form, count in candidates[0]}
