@@ -13,7 +13,7 @@ from __future__ import annotations
 import itertools
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from rag.language import detect_language
@@ -212,6 +212,8 @@ def supporting_sources(question_facts: Facts, articles: dict[str, str], together
     every entity (its numbers may be dated by the others: news often leaves out the current
     year). A question naming no entity needs one article with all its numbers.
     """
+    pins = (_pinning(e) for e in question_facts.entities)
+    question_facts = replace(question_facts, entities=tuple(dict.fromkeys(p for p in pins if p)))
     if not question_facts.entities:
         return [s for s, text in articles.items() if check_support(question_facts, [text]).ok]
     about = {
@@ -236,14 +238,34 @@ def supporting_sources(question_facts: Facts, articles: dict[str, str], together
     return list(about)
 
 
+# A capital or two alone is a unit ("J", "W"), an initial, or a piece of a joined acronym that the
+# word split cut ("TP" of "TP.HCM", "MT" of "TN-MT"), which stories spell out ("thành phố Hồ Chí Minh").
+_SHORT_CAPS = re.compile(r"[A-ZĐ]{1,2}")
+
+
+def _pinning(entity: str) -> str:
+    """The part of a question's entity that can pin the stories answering it: "Vinh" of "TP Vinh"
+    (see `_SHORT_CAPS`); empty when nothing is left."""
+    return " ".join(w for w in entity.split() if not _SHORT_CAPS.fullmatch(w))
+
+
 def _named(entity: str, text: str, opener: bool = False) -> bool:
     """The text names the entity in full, or by one word of it standing alone ("Real vô địch"
     for "Real Madrid"; in "Real Betis" the word belongs to another name)."""
     haystack = _key(text)
+    words = entity.split()
+    # A word with a digit tells the name apart ("U22 Việt Nam" from "U23 Việt Nam" and the women's
+    # team, "Galaxy S8" from "Galaxy S7"): the story must hold that word itself.
+    codes = [w for w in words if any(c.isdigit() for c in w)]
+    if codes and not all(_has_word(w, haystack) for w in codes):
+        return False
     if _contains_entity(entity, haystack, fold_accents(haystack), opener):
         return True
-    words = entity.split()
     return len(words) > 1 and any(_stands_alone(w, text) for w in words)
+
+
+def _has_word(word: str, haystack: str) -> bool:
+    return re.search(rf"(?<!\w){re.escape(word.lower())}(?!\w)", haystack) is not None
 
 
 def _stands_alone(word: str, text: str) -> bool:

@@ -92,6 +92,11 @@ STORIES = {
     "league.txt": "Real vô địch La Liga với 93 điểm, Ronaldo ghi 25 bàn.",
     "club.txt": "Chủ tịch Real Madrid Florentino Perez chúc mừng đội bóng.",
     "derby.txt": "Sevilla thắng Real Betis 2-1 ở vòng 30 La Liga.",
+    "women.txt": "Ngày 22/7, đội tuyển nữ Việt Nam tập huấn tại Nhật Bản, đá 3 trận giao hữu ở miền Nam nước này.",
+    "phone.txt": "Samsung bán Galaxy S7 với giá 15 triệu đồng từ ngày 8/3.",
+    "bridge.txt": "Cầu mới rút ngắn đường từ Sóc Trăng đi thành phố Hồ Chí Minh 80 km.",
+    "land.txt": "Giám đốc Sở Tài nguyên và Môi trường bị phê bình vì khu đất số 47.",
+    "heart.txt": "Các bác sĩ sốc điện 200 J để cứu bệnh nhân.",
 }
 
 
@@ -107,6 +112,18 @@ STORIES = {
         # ... but only when the story names every entity
         ("Đội Sevilla vô địch La Liga với bao nhiêu điểm?", False, ["derby.txt"]),
         ("Đội Sevilla thắng Real Madrid mấy bàn ở La Liga?", False, []),
+        # a word with a digit tells a name apart: the story must hold it, not only "Nam" or "Galaxy"
+        ("U22 Việt Nam đá mấy trận giao hữu ở Nhật Bản?", False, []),
+        ("Đội tuyển nữ Việt Nam đá mấy trận giao hữu ở Nhật Bản?", False, ["women.txt"]),
+        ("Galaxy S8 được bán với giá bao nhiêu?", False, []),
+        ("Galaxy S7 được bán với giá bao nhiêu?", False, ["phone.txt"]),
+        # a capital or two alone is a unit or a piece of a joined acronym, which stories spell out
+        ("Cầu rút ngắn đường từ Sóc Trăng đi TP.HCM bao nhiêu km?", False, ["bridge.txt"]),
+        ("Giám đốc Sở TN-MT bị phê bình vì khu đất số 47 ở đâu?", False, ["land.txt"]),
+        ("Bac si soc dien 200 J de cuu benh nhan nao?", False, ["heart.txt"]),
+        ("Cầu rút ngắn đường từ Bạc Liêu đi TP.HCM bao nhiêu km?", False, []),
+        # ... and the name beside it still pins
+        ("Cầu rút ngắn đường từ TP Vinh đi Hà Nội bao nhiêu km?", False, []),
     ],
 )
 def test_one_story_names_every_pinned_entity(question: str, together: bool, sources: list[str]) -> None:
