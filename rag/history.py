@@ -33,8 +33,13 @@ _WHAT_ABOUT = re.compile(
     re.IGNORECASE,
 )
 _PRONOUN = re.compile(
-    r"\b(?P<title>ông|bà|anh|chị)\s+(?:ấy|ta)\b|\b(?:người này|người đó|he|she|him|her)\b", re.IGNORECASE
+    r"\b(?P<title>ông|bà|anh|chị|em|cô|cậu|chú|bác)\s+(?:ấy|ta)\b|\b(?:người này|người đó|he|she|him|her)\b",
+    re.IGNORECASE,
 )
+# Words that point back to something said before: "nó" (it), "họ" (they), a noun with "đó", "ấy"
+# or "này" ("dự án này", "trong đó"). A question holding one leans on the conversation, whatever
+# names or numbers it states ("Năm 2016 em ấy được bao nhiêu điểm?").
+_ANAPHORA = re.compile(r"(?<!\w)(?:nó|họ|đó|ấy|này|it|its|they|their|them)(?!\w)", re.IGNORECASE)
 # A question word in the "X" of "Còn X thì ...": the follow-up asks its own question ("Còn dầu
 # diesel thì đề xuất mức bao nhiêu?"), so X is no entity to swap in. Read with marks: folded,
 # "mấy" is "máy" and "đâu" is "dầu", which name things.
@@ -73,7 +78,7 @@ def _last(history: Sequence[Turn], role: str) -> str | None:
 def is_follow_up(question: str, history: Sequence[Turn]) -> bool:
     if not history:
         return False
-    if _OPENER.search(question) or _PRONOUN.search(question):
+    if _OPENER.search(question) or _PRONOUN.search(question) or _ANAPHORA.search(question):
         return True
     return not named_entities(question) and not numbers_in(question) and len(question.split()) <= 12
 

@@ -16,6 +16,15 @@ TO_LAM = [
     Turn("assistant", "Thượng tướng Tô Lâm, Ủy viên Bộ Chính trị, Bộ trưởng Bộ Công an."),
 ]
 
+OLYMPIAD = [
+    Turn("user", "Đinh Quang Hiếu đạt thành tích gì ở Olympic Hóa học quốc tế 2017?"),
+    Turn("assistant", "Hiếu giành huy chương vàng với 92,13 điểm [1]."),
+]
+BRIDGE = [
+    Turn("user", "Dự án cầu Đại Ngãi có tổng mức đầu tư bao nhiêu?"),
+    Turn("assistant", "Khoảng 8.295 tỷ đồng [1]."),
+]
+
 
 @pytest.mark.parametrize(
     ("question", "history", "follow"),
@@ -25,6 +34,12 @@ TO_LAM = [
         ("Thế đến nay đã xác minh bao nhiêu trường hợp?", QT, True),
         ("Quảng Ninh có bao nhiêu dịch vụ công mức độ 4?", QT, False),
         ("Còn Quảng Ninh thì sao?", [], False),
+        # a word pointing back leans on the conversation, whatever numbers the question states
+        ("Năm 2016 em ấy được bao nhiêu điểm?", OLYMPIAD, True),
+        ("Khi hoàn thành thì nó rút ngắn đường đi TP.HCM bao nhiêu km?", BRIDGE, True),
+        ("How many goals did they score in 2016?", OLYMPIAD, True),
+        ("Cầu Cần Thơ dài bao nhiêu km?", BRIDGE, False),
+        ("Which company won the contract that Hanoi signed in 2017?", BRIDGE, False),
     ],
 )
 def test_is_follow_up(question: str, history: list[Turn], follow: bool) -> None:
