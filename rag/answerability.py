@@ -244,6 +244,14 @@ def model_refused(text: str) -> bool:
     return opens or (not parse_markers(text) and any(p in folded for p in _MODEL_REFUSALS))
 
 
+_MONTH_NAME = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
+# A year closing a day and month: "14/7/2020", "July 14, 2020", "14 July 2020", "ngày 14 tháng 7 năm 2020".
+_COMPLETED_DATE = re.compile(
+    rf"(?:\d{{1,2}}\s*[/.-]\s*\d{{1,2}}\s*[/.-]\s*|{_MONTH_NAME}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+"
+    rf"|\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH_NAME},?\s+|\d{{1,2}}\s+tháng\s+\d{{1,2}}\s*(?:,|năm)?\s*)"
+    r"((?:19|20)\d\d)\b",
+    re.IGNORECASE,
+)
 # A reply sentence still asking: a question mark, or the words that ask for a figure, which a
 # statement of the figure replaces (folded, lower case).
 _STILL_ASKING = re.compile(r"\bbao nhieu\b|\bhow (?:many|much)\b")
@@ -261,8 +269,14 @@ def still_asks(sentence: str) -> bool:
     return bool(asking) and not numbers_in(folded[asking[-1].end() :])
 
 
+# The labels of the prompt ("Câu hỏi: ...", "Trả lời: ..."), which a small model may echo before
+# restating the question: they are no words of an answer.
+_PROMPT_LABEL = re.compile(r"^\W*(?:câu hỏi|question|trả lời|answer)\s*:\s*", re.IGNORECASE)
+
+
 def adds_nothing(sentence: str, question: str) -> bool:
     """True when a sentence only restates the question (no new word and no new fact)."""
+    sentence = _PROMPT_LABEL.sub("", sentence)
     new_terms = set(terms(sentence)) - set(terms(question))
     stated = facts_in(sentence)
     new_facts = stated.numbers - facts_in(question).numbers
@@ -280,7 +294,10 @@ def invented_numbers(sentence: str, question: str, evidence: Sequence[str]) -> l
     """
     sentence = _DANGLING_MARKER.sub("", sentence)  # "[1" cut off by the token limit is not a number
     stated = {n for text in [question, *evidence] for n in numbers_in(text)}
-    return sorted(set(numbers_in(sentence)) - stated)
+    # News leaves the current year out of its dates ("ngày 14/7"); a model completing the date
+    # ("July 14, 2020") guesses a year rather than answering with a figure.
+    completed = {m.group(1) for m in _COMPLETED_DATE.finditer(sentence)}
+    return sorted(set(numbers_in(sentence)) - stated - completed)
 
 
 def answer_type_first(

@@ -226,6 +226,10 @@ def test_who_questions_need_a_new_name(question: str, sentence: str, ok: bool) -
         ("Ông Nguyễn Văn A báo cáo.", "Ai báo cáo?", ["Bộ trưởng Bùi Thanh Sơn vừa có báo cáo."], []),
         # a citation marker cut off by the token limit is not a number
         ("Bộ nhận 111 đơn [1", "Bộ nhận bao nhiêu đơn?", ["Bộ nhận 111 đơn."], []),
+        # a year completing a date the story gives without one is a guess, not an answer (vehicles, sports)
+        ("Honda unveils the Accord on July 14, 2020 in Detroit.", "When?", ["Ra mắt ngày 14/7 ở Detroit."], []),
+        ("Trận đấu diễn ra ngày 14/7/2016.", "Trận đấu ngày nào?", ["Trận đấu diễn ra ngày 14/7."], []),
+        ("Honda sold 2020 cars on July 14.", "How many cars?", ["Ngày 14/7, Honda bán 1.500 xe."], ["2020"]),
     ],
 )
 def test_invented_numbers(sentence: str, question: str, evidence: list[str], expected: list[str]) -> None:
@@ -246,6 +250,10 @@ def test_invented_numbers(sentence: str, question: str, evidence: list[str], exp
         ("Cô nữ sinh cuối cùng chọn học trường Auburn.", "Cô nữ sinh cuối cùng chọn học trường nào?", False),
         ("Người ghi bàn cho Juventus là Mandzukic.", "Ai là người ghi bàn cho Juventus?", False),
         ("Người ghi bàn cho Juventus là ai.", "Ai là người ghi bàn cho Juventus?", True),
+        # the prompt's label echoed before the question is no answer (culture, business)
+        ("Câu hỏi: Ca khúc Lam có được cấp phép mới không.", "Ca khúc Lam có được cấp phép mới không?", True),
+        ("Question: how much did Vinamilk earn in 2016.", "How much did Vinamilk earn in 2016?", True),
+        ("Trả lời: Vinamilk lãi 9.350 tỷ đồng.", "Vinamilk lãi bao nhiêu năm 2016?", False),
     ],
 )
 def test_adds_nothing(sentence: str, question: str, expected: bool) -> None:
