@@ -166,7 +166,7 @@ _ASKS_DAY = re.compile(
 )
 _YEAR_VALUE = re.compile(r"^(?:19|20)\d\d$")
 _ASKS_TIME = re.compile(
-    r"\b(?:ngay|nam|thang|hom|luc|dip|thoi diem) nao\b|\bkhi nao\b|\bbao gio\b|\bwhen\b"
+    r"\b(?:ngay|nam|thang|hom|luc|dip|thoi diem|thoi gian|gio) nao\b|\bkhi nao\b|\bbao gio\b|\bwhen\b"
     r"|\bwhat (?:date|year|day|time)\b|\bwhich (?:date|year|day)\b"
 )
 

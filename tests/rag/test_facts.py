@@ -72,6 +72,8 @@ def test_figures(text: str, expected: Figure) -> None:
         ("Phiên tòa dự kiến kéo dài bao lâu?", "duration", ""),
         ("How long is the contract?", "duration", ""),
         ("Trận đấu diễn ra ngày nào?", "time", ""),
+        ("Cầu vượt dự kiến khởi công vào thời gian nào?", "time", ""),
+        ("Tàu SE1 rời ga Hà Nội giờ nào?", "time", ""),
         # folded, "thứ"/"hạng" would collide with "doanh thu" and "ngân hàng"
         ("Năm 2016 siêu thị doanh thu bao nhiêu?", "money", ""),
         ("Ông vay ngân hàng bao nhiêu tiền?", "money", ""),
