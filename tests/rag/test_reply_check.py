@@ -9,6 +9,7 @@ from rag.evidence import Evidence
 from rag.provinces import provinces_in
 from rag.reply_check import (
     asked_first,
+    figures_apart,
     finished_part,
     other_provinces,
     other_years,
@@ -283,3 +284,27 @@ def test_asked_first(question: str, sentences: list[str], first: str) -> None:
     ordered = asked_first(marked, question)
     assert ordered[0].text == first
     assert sorted(s.text for s in ordered) == sorted(sentences)
+
+
+@pytest.mark.parametrize(
+    ("question", "reply", "quote", "apart"),
+    [
+        # a neighbouring figure the best quote does not state (public services, banking)
+        ("Bao nhiêu thủ tục đã tích hợp?", "Có 557 thủ tục [1].", "Có 555 thủ tục đã tích hợp.", ["557"]),
+        (
+            "Chứng chỉ tiền gửi có lãi suất bao nhiêu?",
+            "Lãi suất giảm 0,1-0,3% [1].",
+            "Một số ngân hàng phát hành chứng chỉ tiền gửi với lãi suất 8,2-9,2%/năm.",
+            ["0.1", "0.3"],
+        ),
+        # the reply states a figure of the quote, even another one of it: no disagreement (sports)
+        ("U20 Việt Nam thua mấy bàn?", "U20 Việt Nam thua 1-4 [1].", "U20 Argentina thắng 4-1.", []),
+        ("Bộ nhận bao nhiêu đơn năm 2018?", "Bộ nhận 34 đơn [1].", "Bộ nhận 111 đơn, trong đó 34 đơn.", []),
+        # the question's own numbers do not count; a question asking for no figure is not judged
+        ("Năm 2016 Vinamilk lãi bao nhiêu?", "Năm 2016 lãi lớn [1].", "Vinamilk lãi 9.350 tỷ đồng.", []),
+        ("Ai ghi bàn phút 85?", "Rafaelson ghi bàn phút 85 [1].", "Phút 90, Văn Quyết ghi bàn.", []),
+        ("Giá xăng tăng bao nhiêu?", "Giá xăng tăng 500 đồng [1].", "Giá xăng tăng mạnh.", []),
+    ],
+)
+def test_figures_apart(question: str, reply: str, quote: str, apart: list[str]) -> None:
+    assert figures_apart(question, reply, quote) == apart
