@@ -16,6 +16,8 @@ Trust rules:
   asked one;
   failing sentences are dropped; if none survives, a reply stating a number that no evidence
   sentence holds is refused (the model made it up), otherwise the answer falls back to extractive;
+- a reply that would fall back to quoting is asked for once more with the best quote alone shown,
+  and kept only if it passes every check (never to refuse what the quote answers);
 - a verified reply that does not state what was asked (a number of the counted thing, a
   person's name) also falls back to extractive;
 - the LLM failing to load also falls back to extractive; `fallback` says what happened.
@@ -25,13 +27,15 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterator, Sequence
+from dataclasses import replace
 
 from langchain_core.runnables import Runnable, RunnableGenerator, RunnableLambda
 
-from rag.answer_prompt import answer_complete, answer_grammar, build_messages, within_budget
+from rag.answer_prompt import answer_grammar, build_messages, read_reply, within_budget
 from rag.answer_state import AnswerState, elapsed_ms
 from rag.answer_types import (
     DROPPED,
+    EXTRACTIVE_LEAD,
     EXTRACTIVE_NO_LLM,
     EXTRACTIVE_UNVERIFIED,
     REFUSAL,
@@ -45,8 +49,6 @@ from rag.answer_types import (
 from rag.answerability import (
     answer_type_first,
     answers_asked_type,
-    asks_person,
-    asks_place,
     model_refused,
     refusal_probability,
     states_asked,
@@ -55,12 +57,12 @@ from rag.citations import Citation, citation_for, render
 from rag.confidence import answer_score, answer_signals
 from rag.config import Settings
 from rag.evidence import Evidence, SentenceScores, coverage, select_evidence
-from rag.facts import asks_figure, is_comparison
+from rag.facts import is_comparison
 from rag.history import Turn, condense
-from rag.language import Language, detect_language
+from rag.language import detect_language
 from rag.llm import LLM, LLMUnavailableError
 from rag.llm_gate import LLMGate
-from rag.quoting import EXTRACTIVE_MARGIN, as_quote, extractive_pick, to_fact_clause
+from rag.quoting import EXTRACTIVE_MARGIN, as_quote, extractive_pick, per_source, to_fact_clause
 from rag.reply_check import (
     asked_first,
     figures_apart,
@@ -71,9 +73,8 @@ from rag.reply_check import (
     verify_answer,
 )
 from rag.retrieval import SearchHit, validate_query
-from rag.verification import Facts, check_support, facts_in, lists_entities, supporting_sources
+from rag.verification import check_support, facts_in, lists_entities, supporting_sources
 
-_EXTRACTIVE_LEAD: dict[Language, str] = {"vi": "Theo các bài báo:", "en": "From the articles (in Vietnamese):"}
 # Without dense scores (not embedded yet), Vietnamese questions whose evidence holds less than this
 # share of their content words are refused.
 MIN_COVERAGE = 0.4
@@ -151,15 +152,15 @@ class AnswerChain:
 
     def _select(self, state: AnswerState) -> AnswerState:
         cfg = self.settings.answer
-        pinned = facts_in(state.condensed.pinned if state.condensed else state.question)
+        pinned = facts_in(state.pinned)
         articles = state.stories
-        question = state.condensed.pinned if state.condensed else state.question
+        question = state.pinned
         together = is_comparison(question) or lists_entities(question, pinned)
         sources = supporting_sources(pinned, articles, together=together)
         if not state.hits:
             state.refusal_reason = "không có đoạn nào"
         elif not sources:
-            missing = check_support(pinned, articles.values()).describe() or pinned_describe(pinned)
+            missing = check_support(pinned, articles.values()).describe() or pinned.describe()
             state.refusal_reason = f"không bài nào có đủ: {missing}"
         state.asked = self._restore(state.standalone)
         asked = state.asked
@@ -208,28 +209,21 @@ class AnswerChain:
                 state.refusal_reason = _UNTYPED
         return state
 
-    def _per_source(self, state: AnswerState) -> bool:
-        """Each article's best sentence matters: the question weighs two things, or asks for a
-        typed fact (a name, a figure) that the top sentence of another article may hold."""
-        question = state.condensed.pinned if state.condensed else state.question
-        asked = state.asked or state.standalone
-        return is_comparison(question) or asks_person(asked) or asks_figure(asked) or asks_place(asked)
-
     def _pick(self, state: AnswerState) -> list[Evidence]:
         question = state.asked or state.standalone
         return extractive_pick(
             state.evidence,
-            per_source=self._per_source(state),
+            per_source=per_source(state.pinned, state.asked or state.standalone),
             fits=lambda text: answers_asked_type(question, text),
             question=question,
-            compare=is_comparison(state.condensed.pinned if state.condensed else state.question),
+            compare=is_comparison(state.pinned),
         )
 
     def _prompt(self, state: AnswerState) -> AnswerState:
         if state.refusal_reason is None and state.mode == "generative":
             # The model sees (and may cite) only the best sentences within the prompt budget.
             # Each article's picked sentence (the quote would lead with it) goes in whatever the budget.
-            picks = self._pick(state) if self._per_source(state) else []
+            picks = self._pick(state) if per_source(state.pinned, state.asked or state.standalone) else []
             first = sorted({e.source: e for e in reversed(picks)}.values(), key=state.evidence.index)
             state.shown = within_budget(state.evidence, self.settings.answer.prompt_token_budget, first)
             state.messages = build_messages(state.asked or state.standalone, state.shown, state.language)
@@ -263,36 +257,43 @@ class AnswerChain:
         yield Done(outcome[0])
 
     def _write(self, state: AnswerState, llm: LLM, outcome: list[Answer]) -> Iterator[Event]:
-        """Stream the model's tokens; the checked answer (or its fallback) goes into `outcome`."""
-        pieces: list[str] = []
-        try:
-            max_tokens = min(self.settings.llm.max_tokens, self.settings.answer.max_answer_tokens)
-            # Closing the stream early stops generation (and releases the model's lock).
+        """Stream the model's tokens; the checked answer (or its fallback) goes into `outcome`.
+
+        A reply that would fall back to quoting is asked for once more, unstreamed, with only the
+        best quote shown: from one sentence the small model more often writes a checkable one."""
+        max_tokens = min(self.settings.llm.max_tokens, self.settings.answer.max_answer_tokens)
+        first: Answer | None = None
+        for attempt in range(2):
+            pieces: list[str] = []
             first_token: dict[str, float] = {}
-            use_grammar = self.settings.answer.output_grammar and bool(state.shown)
-            grammar = answer_grammar([e.n for e in state.shown]) if use_grammar else None
-            stream = llm.stream(state.messages, max_tokens=max_tokens, first_token=first_token, grammar=grammar)
             try:
-                for piece in stream:
-                    if state.first_token_ms is None:
-                        state.first_token_ms = elapsed_ms(state.t0)
+                use_grammar = self.settings.answer.output_grammar and bool(state.shown)
+                grammar = answer_grammar([e.n for e in state.shown]) if use_grammar else None
+                probe = first_token if attempt == 0 else None
+                for piece in read_reply(llm, state.messages, max_tokens=max_tokens, grammar=grammar, first_token=probe):
+                    state.first_token_ms = state.first_token_ms or elapsed_ms(state.t0)
                     pieces.append(piece)
-                    yield Token(piece)
-                    if answer_complete("".join(pieces)):
-                        break
-            finally:
-                close = getattr(stream, "close", None)
-                if close is not None:
-                    close()
-        except LLMUnavailableError as exc:
-            self._llm_error = str(exc)
-            state.notes.append(f"LLM lỗi, chuyển sang trích dẫn: {exc}")
-            outcome.append(self._extractive(state, fallback=EXTRACTIVE_NO_LLM))
-            return
-        if first_token:
-            state.signals["model_refuse"] = round(refusal_probability(first_token), 4)
-        # A stream as long as the limit was cut off (llama.cpp and OpenAI servers stream a token a piece).
-        outcome.append(self._finish(state, "".join(pieces), truncated=len(pieces) >= max_tokens))
+                    if attempt == 0:
+                        yield Token(piece)
+            except LLMUnavailableError as exc:
+                self._llm_error = str(exc)
+                state.notes.append(f"LLM lỗi, chuyển sang trích dẫn: {exc}")
+                outcome.append(self._extractive(state, fallback=EXTRACTIVE_NO_LLM))
+                return
+            if first_token:
+                state.signals["model_refuse"] = round(refusal_probability(first_token), 4)
+            # A stream as long as the limit was cut off (llama.cpp and OpenAI servers stream a token a piece).
+            answer = self._finish(state, "".join(pieces), truncated=len(pieces) >= max_tokens)
+            if first is not None and (answer.refused or answer.mode != "generative"):
+                answer = first  # the second reply may replace the quote with checked words, nothing else
+            first = answer
+            picked = self._pick(state) if attempt == 0 and answer.fallback == EXTRACTIVE_UNVERIFIED else []
+            if not picked:
+                outcome.append(answer)
+                return
+            state.notes.append("hỏi lại mô hình chỉ với câu trích tốt nhất")
+            state.shown = [replace(picked[0], n=1)]
+            state.messages = build_messages(state.asked or state.standalone, state.shown, state.language)
 
     # -- answers
     def _finish(self, state: AnswerState, text: str, truncated: bool = False) -> Answer:
@@ -339,7 +340,7 @@ class AnswerChain:
             best = [to_fact_clause(e, state.asked or state.standalone) for e in best]
         lines = [f"{quote[:-1]} [{i}]{quote[-1]}" for i, e in enumerate(best, start=1) for quote in [as_quote(e.text)]]
         citations = [citation_for(i, e) for i, e in enumerate(best, start=1)]
-        text = "\n".join([_EXTRACTIVE_LEAD[state.language], *lines])
+        text = "\n".join([EXTRACTIVE_LEAD[state.language], *lines])
         return self._answer(state, text, citations, "extractive", fallback)
 
     def _refusal(self, state: AnswerState, reason: str) -> Answer:
@@ -394,7 +395,3 @@ class AnswerChain:
             if isinstance(event, Done):
                 return event.answer
         raise RuntimeError("answer chain ended without an answer")
-
-
-def pinned_describe(facts: Facts) -> str:
-    return ", ".join([*sorted(facts.numbers), *facts.entities])

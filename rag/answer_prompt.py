@@ -4,12 +4,12 @@ the chat messages sent to the model, and when the model's reply is complete."""
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import replace
 
 from rag.evidence import Evidence, estimate_tokens
 from rag.language import Language
-from rag.llm import Message
+from rag.llm import LLM, Message
 from rag.prompts import render as render_prompt
 
 # A generated answer is cut after this many cited sentences ("... [1]." or "... [1][2].").
@@ -72,3 +72,22 @@ def build_messages(question: str, evidence: Sequence[Evidence], language: Langua
             ),
         },
     ]
+
+
+def read_reply(
+    llm: LLM, messages: Sequence[Message], *, max_tokens: int, grammar: str | None, first_token: dict[str, float] | None
+) -> Iterator[str]:
+    """The model's reply piece by piece, up to its end (`answer_complete`)."""
+    stream = llm.stream(messages, max_tokens=max_tokens, first_token=first_token, grammar=grammar)
+    pieces: list[str] = []
+    try:
+        for piece in stream:
+            pieces.append(piece)
+            yield piece
+            if answer_complete("".join(pieces)):
+                break
+    finally:
+        # Closing the stream early stops generation (and releases the model's lock).
+        close = getattr(stream, "close", None)
+        if close is not None:
+            close()

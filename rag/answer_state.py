@@ -39,6 +39,11 @@ class AnswerState:
         return {h.chunk.source: f"{h.article.title}\n{h.article.text}" for h in self.hits}
 
     @property
+    def pinned(self) -> str:
+        """The user's own words (names resolved): what the evidence must hold (rag/history.py)."""
+        return self.condensed.pinned if self.condensed else self.question
+
+    @property
     def standalone(self) -> str:
         return self.condensed.question if self.condensed else self.question
 

@@ -14,6 +14,8 @@ REFUSAL: dict[Language, str] = {
     "vi": "Không tìm thấy thông tin này trong các bài báo hiện có.",
     "en": "This information was not found in the available articles.",
 }
+# What opens a quoted (extractive) answer.
+EXTRACTIVE_LEAD: dict[Language, str] = {"vi": "Theo các bài báo:", "en": "From the articles (in Vietnamese):"}
 # Fallback reasons reported in Answer.fallback.
 DROPPED = "dropped_unverified_sentences"
 EXTRACTIVE_UNVERIFIED = "extractive_unverified_answer"

@@ -6,9 +6,10 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 
-from rag.answerability import adds_nothing
+from rag.answerability import adds_nothing, asks_person, asks_place
 from rag.clauses import fact_clause
 from rag.evidence import Evidence
+from rag.facts import asks_figure, is_comparison
 
 # Extractive answers quote at most this many sentences, those scoring within the margin of the
 # best (evidence scores are dominated by 100 x dense similarity: 12 points ~ 0.12 similarity).
@@ -91,3 +92,10 @@ def as_quote(text: str) -> str:
     if text and text[-1] in ".!?…":
         return text
     return text.rstrip(",;:") + ("…" if text[-1] in ",;:" else ".")
+
+
+def per_source(question: str, asked: str) -> bool:
+    """Each article's best sentence matters: the question (as typed, `question`) weighs two things,
+    or asks (`asked`: standalone, marks restored) for a typed fact (a name, a figure) that the top
+    sentence of another article may hold."""
+    return is_comparison(question) or asks_person(asked) or asks_figure(asked) or asks_place(asked)

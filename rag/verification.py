@@ -42,6 +42,9 @@ class Facts:
     def __bool__(self) -> bool:
         return bool(self.numbers or self.entities)
 
+    def describe(self) -> str:
+        return ", ".join([*sorted(self.numbers), *self.entities])
+
 
 @lru_cache(maxsize=256)
 def _key(text: str) -> str:
