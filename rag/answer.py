@@ -322,11 +322,11 @@ class AnswerChain:
         answer, citations = render(
             kept, {e.n: e for e in state.shown}, {h.chunk.source: h.article.text for h in state.hits}
         )
-        picked = self._pick(state)
         if not answers_asked_type(state.standalone, answer):
             # True and cited, but beside the question ("180 văn bản" for "bao nhiêu cơ quan"): quote instead.
             state.notes.append(f"câu trả lời không nêu điều được hỏi: {answer!r}")
             return self._extractive(state, fallback=EXTRACTIVE_UNVERIFIED)
+        picked = self._pick(state)
         if picked and (apart := figures_apart(state.asked or state.standalone, answer, picked[0].text)):
             state.notes.append(f"số của câu trả lời ({', '.join(apart)}) không có trong câu trích tốt nhất")
             return self._extractive(state, fallback=EXTRACTIVE_UNVERIFIED)
