@@ -120,12 +120,40 @@ def _roman(numeral: str) -> int:
 def normalise_numerals(text: str) -> str:
     """Folded, lower-case text with Roman numerals after "quý", "khóa"... written in digits:
     "quý III/2024" and "quý 3/2024" are the same quarter."""
-    folded = fold_accents(text).lower()
+    folded = fold_accents(slash_dates(text)).lower()
     return _ROMAN_AFTER.sub(lambda m: f"{m.group(1)} {_roman(m.group(2))}", folded)
+
+
+# Some papers write dates with dots: "ngày 21.6", "sáng 3.7.2017", "tháng 1.2017". Vietnamese writes a decimal with
+# a comma and thousands with three digits, so a day and a month around a dot are a date, when a
+# year follows or a word of the day (or "tháng", "quý") comes before (folded, lower case).
+_DOTTED_DATE = re.compile(
+    r"(?<![\d.,])(?:[12]?\d|3[01])(\.)(?:0?[1-9]|1[0-2])(\.)(?:19|20)\d\d(?![\d]|[.,]\d)"
+    r"|(?:\b(?:ngay|sang|chieu|toi|dem|trua|khuya|hom|mung|mong)\s+|\bnay\s*\(\s*)"
+    r"(?:[12]?\d|3[01])(\.)(?:0?[1-9]|1[0-2])(?![\d%]|[.,]\d)"
+    r"|\b(?:thang|quy)\s+(?:0?[1-9]|1[0-2])(\.)(?:19|20)\d\d(?![\d]|[.,]\d)"
+)
+
+
+def slash_dates(text: str) -> str:
+    """The text with the dots of dotted dates written as slashes ("21.6" -> "21/6"), offsets kept."""
+    if not re.search(r"\d\.\d", text):
+        return text
+    folded = fold_accents(text).lower()
+    if len(folded) != len(text):
+        return text
+    dots = [m.start(g) for m in _DOTTED_DATE.finditer(folded) for g in (1, 2, 3, 4) if m.start(g) >= 0]
+    if not dots:
+        return text
+    chars = list(text)
+    for at in dots:
+        chars[at] = "/"
+    return "".join(chars)
 
 
 def numbers_in(text: str) -> list[str]:
     """All numbers in a text, in canonical form, in order of appearance ("quý III" states 3)."""
+    text = slash_dates(text)
     # The cheap test first: folding a whole article costs more than reading its numbers.
     if _ROMAN_WORD.search(text) and _ROMAN_AFTER.search(fold_accents(text).lower()):
         text = normalise_numerals(text)

@@ -14,8 +14,26 @@ from rag.text import (
     is_vietnamese_syllable,
     normalize,
     numbers_in,
+    slash_dates,
     years_in,
 )
+
+
+@pytest.mark.parametrize(
+    ("text", "slashed"),
+    [
+        ("Ngày 21.6, hàng trăm", "Ngày 21/6, hàng trăm"),
+        ("lúc 14h30 ngày 3.7.2017", "lúc 14h30 ngày 3/7/2017"),
+        ("Tối 30.4 tại TP.HCM", "Tối 30/4 tại TP.HCM"),
+        ("tháng 12.2016", "tháng 12/2016"),
+        ("tăng 21.6%", "tăng 21.6%"),
+        ("ngày 32.6", "ngày 32.6"),  # no such day
+        ("ngày 1.695 trường hợp", "ngày 1.695 trường hợp"),  # thousands
+    ],
+)
+def test_slash_dates(text: str, slashed: str) -> None:
+    assert slash_dates(text) == slashed
+    assert len(slash_dates(text)) == len(text)
 
 
 def nfd(text: str) -> str:
@@ -182,6 +200,16 @@ def test_different_numbers_stay_apart(a: str, b: str) -> None:
         ("ngày 18/3, năm 2021.", ["18", "3", "2021"]),
         ("Năm 2021 có 1.695. Năm 2022 có 1.862.", ["2021", "1695", "2022", "1862"]),
         ("không có số nào", []),
+        # dotted dates, as some papers write them: a day and a month, not a decimal
+        ("Ngày 21.6, hàng trăm tay súng tấn công thị trấn", ["21", "6"]),  # world
+        ("sáng 3.7.2017, tại sân Mỹ Đình", ["3", "7", "2017"]),  # sports
+        ("hôm nay (12.10), giá vàng giảm", ["12", "10"]),  # business
+        ("tháng 1.2017, vốn FDI vào bất động sản", ["1", "2017"]),  # real estate
+        ("lãi quý 3.2016 tăng mạnh", ["3", "2016"]),  # business
+        # ... but a number after no word of the day stays one
+        ("tăng 21.6% so với cùng kỳ", ["21.6"]),
+        ("đạt 2.5 điểm trung bình", ["2.5"]),
+        ("giá 1.252,5 USD/ounce", ["1252.5"]),
     ],
 )
 def test_numbers_in(text: str, numbers: list[str]) -> None:
