@@ -20,7 +20,8 @@ Trust rules:
   and kept only if it passes every check (never to refuse what the quote answers);
 - a verified reply that does not state what was asked (a number of the counted thing, a
   person's name) also falls back to extractive;
-- the LLM failing to load also falls back to extractive; `fallback` says what happened.
+- the LLM failing to load also falls back to extractive; `fallback` says what happened;
+- a question asking several things ("bao nhiêu ... và bao lâu") quotes each part's answer.
 """
 
 from __future__ import annotations
@@ -46,13 +47,7 @@ from rag.answer_types import (
     Queued,
     Token,
 )
-from rag.answerability import (
-    answer_type_first,
-    answers_asked_type,
-    model_refused,
-    refusal_probability,
-    states_asked,
-)
+from rag.answerability import answer_type_first, answers_asked_type, model_refused, refusal_probability, states_asked
 from rag.citations import Citation, citation_for, render
 from rag.confidence import answer_score, answer_signals
 from rag.config import Settings
@@ -62,7 +57,7 @@ from rag.history import Turn, condense
 from rag.language import detect_language
 from rag.llm import LLM, LLMUnavailableError
 from rag.llm_gate import LLMGate
-from rag.quoting import EXTRACTIVE_MARGIN, as_quote, extractive_pick, per_source, to_fact_clause
+from rag.quoting import EXTRACTIVE_MARGIN, as_quote, extractive_pick, part_answers, per_source, to_fact_clause
 from rag.reply_check import (
     asked_first,
     figures_apart,
@@ -178,6 +173,9 @@ class AnswerChain:
         state.evidence = answer_type_first(state.asked, state.evidence, EXTRACTIVE_MARGIN, bylines)
         if state.refusal_reason is None and not state.evidence:
             state.refusal_reason = "không có câu bằng chứng"
+        scores = self._sentence_scores  # a question asking several things quotes each part's answer
+        closeness = (lambda part: scores(part, state.hits)) if scores is not None else None
+        state.part_answers = part_answers(state.asked, state.evidence, closeness)
         picked = self._pick(state)
         best = [e.text for e in picked]
         # The top article's sentences stating the asked kind of fact answer; the others surround them.
@@ -217,6 +215,7 @@ class AnswerChain:
             fits=lambda text: answers_asked_type(question, text),
             question=question,
             compare=is_comparison(state.pinned),
+            also=state.part_answers,
         )
 
     def _prompt(self, state: AnswerState) -> AnswerState:

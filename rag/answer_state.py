@@ -32,6 +32,7 @@ class AnswerState:
     notes: list[str] = field(default_factory=list)
     signals: dict[str, float] = field(default_factory=dict)
     asked: str = ""  # the standalone question with diacritics restored, as the checks read it
+    part_answers: list[Evidence] = field(default_factory=list)  # each part's, if it asks several things
 
     @property
     def stories(self) -> dict[str, str]:

@@ -20,6 +20,7 @@ from dataclasses import replace
 from rag.citations import parse_markers
 from rag.evidence import Evidence, terms
 from rag.facts import asks_figure, entities, states_asked_figure
+from rag.question_parts import question_parts
 from rag.text import fold_accents, numbers_in
 from rag.verification import facts_in
 
@@ -196,8 +197,10 @@ def states_quantity(question: str, best: Iterable[str]) -> bool:
 
 
 def answers_asked_type(question: str, text: str) -> bool:
-    """The text states what a "how many", "who" or "where" question asks for (any text, for others)."""
-    return states_asked(question, [text])
+    """The text states what a "how many", "who" or "where" question asks for (any text, for others).
+    A question asking two things is answered in part by a text stating either."""
+    typed = [p for p in question_parts(question) if not states_asked(p, [])]
+    return not typed or any(states_asked(p, [text]) for p in typed)
 
 
 def states_asked(question: str, texts: Sequence[str]) -> bool:

@@ -3,13 +3,15 @@ first; a long report sentence cut to the clause stating the asked figure; one qu
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 
-from rag.answerability import adds_nothing, asks_person, asks_place
+from rag.answerability import adds_nothing, answers_asked_type, asks_person, asks_place
 from rag.clauses import fact_clause
-from rag.evidence import Evidence
+from rag.evidence import Evidence, SentenceScores, coverage
 from rag.facts import asks_figure, is_comparison
+from rag.question_parts import question_parts
 
 # Extractive answers quote at most this many sentences, those scoring within the margin of the
 # best (evidence scores are dominated by 100 x dense similarity: 12 points ~ 0.12 similarity).
@@ -25,6 +27,7 @@ def extractive_pick(
     fits: Callable[[str], bool] | None = None,
     question: str = "",
     compare: bool = False,
+    also: Sequence[Evidence] = (),
 ) -> list[Evidence]:
     """The sentences an extractive answer quotes, best first (at most EXTRACTIVE_SENTENCES).
 
@@ -32,7 +35,8 @@ def extractive_pick(
     within the margin, and, with `per_source`, the best sentence of each article first: the
     best one of the asked type (`fits`) if any. Another article's sentence takes a place only
     when it states the asked type or scores within the margin, unless the question compares
-    articles (`compare`): each side is quoted.
+    articles (`compare`): each side is quoted. `also` (each part's answer, when the question
+    asks several things) is quoted right after the best sentence.
     """
     if not evidence:
         return []
@@ -59,7 +63,8 @@ def extractive_pick(
         # Other stories' best sentences compete with the top story's runners-up: those stating
         # the asked kind of fact first, then by score (a comparison keeps each side first).
         others.sort(key=lambda e: (not fitting[e], -e.score))
-    chosen = list(dict.fromkeys([top, *pieces, *others]))[:EXTRACTIVE_SENTENCES]
+    asked = list(dict.fromkeys([top, *pieces, *also]))
+    chosen = list(dict.fromkeys([*asked, *others]))[: max(EXTRACTIVE_SENTENCES, len(asked))]
     # Best first, so the answer leads with the sentence holding the asked fact (on the dev sets the
     # key fact opened 75-87% of quoted answers, against 44-50% in article order); the pieces of a
     # cut sentence stay together, in text order.
@@ -72,6 +77,36 @@ def extractive_pick(
         key = (group[e] not in stating, at)
         rank[group[e]] = min(rank.get(group[e], key), key)
     return sorted(chosen, key=lambda e: (rank[group[e]], e.start))
+
+
+def part_answers(
+    question: str, evidence: Sequence[Evidence], closeness: Callable[[str], SentenceScores] | None
+) -> list[Evidence]:
+    """Each part's best evidence sentence, for a question asking several things (rag/question_parts;
+    none for a question asking one thing):
+    of the sentences stating what the part asks (all, if none does), the closest to the part by
+    meaning (`closeness`: dense scores of the part), or by its words without them. The parts take
+    different sentences when they can: two asks of one kind ("thu bao nhiêu trong tuần và tổng
+    doanh thu là bao nhiêu") would otherwise both land on the sentence stating either."""
+    parts = question_parts(question)
+    if len(parts) < 2:
+        return []
+    ranked: list[list[Evidence]] = []
+    for part in parts:
+        fitting = [e for e in evidence if answers_asked_type(part, e.text)] or list(evidence)
+        scores = closeness(part) if closeness is not None else {}
+        fitting.sort(key=lambda e: (-scores.get(e.sentence, 0.0), -coverage(part, e.text)))
+        ranked.append(fitting[:_PART_CHOICES])
+    ranked = [r for r in ranked if r]
+    # A few parts of a few candidates each: the first distinct choice in rank order, if any.
+    for choice in sorted(itertools.product(*(range(len(r)) for r in ranked)), key=sum):
+        picks = [r[i] for r, i in zip(ranked, choice, strict=True)]
+        if len({e.sentence for e in picks}) == len(picks):
+            return picks
+    return list(dict.fromkeys(r[0] for r in ranked))
+
+
+_PART_CHOICES = 3
 
 
 def to_fact_clause(evidence: Evidence, question: str) -> Evidence:

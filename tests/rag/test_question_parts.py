@@ -1,0 +1,107 @@
+"""Questions asking several things: their parts, what answers a part, and each part's quote."""
+
+from __future__ import annotations
+
+import pytest
+
+from rag.answerability import answers_asked_type
+from rag.evidence import Evidence
+from rag.question_parts import question_parts
+from rag.quoting import extractive_pick, part_answers
+
+
+@pytest.mark.parametrize(
+    ("question", "parts"),
+    [
+        # sports: who, then when
+        ("Ai ghi bàn cho U20 Việt Nam, ở phút nào?", ["Ai ghi bàn cho U20 Việt Nam", "ở phút nào?"]),
+        # business: two figures of one kind
+        (
+            "Quý III/2024 công ty lãi bao nhiêu và doanh thu cả năm là bao nhiêu?",
+            ["Quý III/2024 công ty lãi bao nhiêu", "doanh thu cả năm là bao nhiêu?"],
+        ),
+        # infrastructure: a rate and a span
+        (
+            "Máy khoan được bao nhiêu mét mỗi ngày và mất bao lâu để xong đường hầm?",
+            ["Máy khoan được bao nhiêu mét mỗi ngày", "mất bao lâu để xong đường hầm?"],
+        ),
+        # a follow-up opened by "còn"
+        ("Còn Apple đứng thứ mấy và thị phần còn bao nhiêu?", ["Còn Apple đứng thứ mấy", "thị phần còn bao nhiêu?"]),
+        # English, comma and "and"
+        (
+            "How many people were hurt, and where did the crash happen?",
+            ["How many people were hurt", "where did the crash happen?"],
+        ),
+        # one ask about two provinces stays whole
+        ("Quảng Trị và Quảng Ninh thu hồi bao nhiêu tiền?", ["Quảng Trị và Quảng Ninh thu hồi bao nhiêu tiền?"]),
+        # an appositive's commas are no second ask
+        (
+            "Theo ông Lê Văn Hùng, giám đốc sở, vì sao giá xăng tăng?",
+            ["Theo ông Lê Văn Hùng, giám đốc sở, vì sao giá xăng tăng?"],
+        ),
+        # a tail without an asking word belongs to the ask before it
+        ("Giá vàng niêm yết bao nhiêu, tăng hay giảm?", ["Giá vàng niêm yết bao nhiêu, tăng hay giảm?"]),
+        # "Ai Cập" is Egypt, not "who"
+        ("Tổng thống Ai Cập và Thủ tướng Israel nói gì?", ["Tổng thống Ai Cập và Thủ tướng Israel nói gì?"]),
+        ("", [""]),
+    ],
+)
+def test_question_parts(question: str, parts: list[str]) -> None:
+    assert question_parts(question) == parts
+
+
+@pytest.mark.parametrize(
+    ("question", "text", "fits"),
+    [
+        # either part's kind of fact answers in part
+        ("Ai ghi bàn và trận đấu có bao nhiêu khán giả?", "Trận đấu thu hút 20.000 khán giả.", True),
+        ("Ai ghi bàn và trận đấu có bao nhiêu khán giả?", "Nguyễn Văn Quyết ghi bàn ở phút 80.", True),
+        ("Ai ghi bàn và trận đấu có bao nhiêu khán giả?", "Trận đấu diễn ra dưới trời mưa.", False),
+        # one ask: as before
+        ("Dự án có tổng vốn bao nhiêu tiền?", "Dự án có tổng vốn 2.500 tỷ đồng.", True),
+        ("Dự án có tổng vốn bao nhiêu tiền?", "Dự án khởi công năm ngoái.", False),
+        ("Vì sao dự án chậm tiến độ?", "Dự án khởi công năm ngoái.", True),
+    ],
+)
+def test_answers_asked_type_by_parts(question: str, text: str, fits: bool) -> None:
+    assert answers_asked_type(question, text) is fits
+
+
+def _ev(n: int, text: str, score: float, start: int) -> Evidence:
+    return Evidence(n, "a.txt", "t", None, "a.txt#0", start, start + len(text), text, score)
+
+
+TUNNEL = [
+    _ev(1, "Máy TBM sẽ mất khoảng 13 tháng để hoàn thành 2 đường hầm dài 781m.", 110.0, 500),
+    _ev(2, "Máy khoan TBM chuẩn bị khoan những mét hầm đầu tiên từ ga Ba Son.", 100.0, 0),
+    _ev(3, "Lễ khởi động máy khoan được tổ chức tại công trường.", 95.0, 100),
+    _ev(4, "Sau khi lắp đặt xong, máy khoan chuẩn bị hoạt động.", 90.0, 200),
+    _ev(5, "Được biết, máy TBM có thể khoan được 12 mét đường hầm mỗi ngày.", 80.0, 300),
+]
+TUNNEL_Q = "Máy TBM khoan được bao nhiêu mét mỗi ngày và mất bao lâu để xong 2 đường hầm?"
+
+
+def test_each_part_gets_its_own_sentence() -> None:
+    picks = part_answers(TUNNEL_Q, TUNNEL, None)
+    assert {e.n for e in picks} == {1, 5}
+    quoted = extractive_pick(TUNNEL, question=TUNNEL_Q, also=picks)
+    assert quoted[0].n == 1 and any(e.n == 5 for e in quoted)  # the best first, the far-off part's answer kept
+    assert all(e.n != 5 for e in extractive_pick(TUNNEL, question=TUNNEL_Q))  # without the parts it is lost
+
+
+def test_parts_follow_the_closeness_scores() -> None:
+    gold = [
+        _ev(1, "Sau 3 tuần, phim đã thu tổng cộng 142,7 triệu USD toàn cầu.", 90.0, 400),
+        _ev(2, "Tuần này phim dẫn đầu phòng vé với 14,6 triệu USD.", 70.0, 100),
+        _ev(3, "Kinh phí làm phim chỉ 9 triệu USD.", 60.0, 200),
+    ]
+    question = "Phim thu bao nhiêu trong tuần dẫn đầu phòng vé và tổng doanh thu sau 3 tuần là bao nhiêu?"
+    close = {
+        "Phim thu bao nhiêu trong tuần dẫn đầu phòng vé": {("a.txt", 100): 0.8, ("a.txt", 400): 0.6},
+        "tổng doanh thu sau 3 tuần là bao nhiêu?": {("a.txt", 400): 0.9, ("a.txt", 100): 0.5},
+    }
+    assert [e.n for e in part_answers(question, gold, lambda part: close[part])] == [2, 1]
+
+
+def test_a_single_ask_has_no_parts() -> None:
+    assert part_answers("Máy TBM khoan được bao nhiêu mét mỗi ngày?", TUNNEL, None) == []
