@@ -21,7 +21,7 @@ from rag.citations import parse_markers
 from rag.evidence import Evidence, terms
 from rag.facts import asks_figure, entities, states_asked_figure
 from rag.question_parts import question_parts
-from rag.text import fold_accents, numbers_in
+from rag.text import fold_accents, numbers_in, shortened
 from rag.verification import facts_in
 
 # Questions asking for one person's name (folded, lower case). "những ai" asks for groups
@@ -300,7 +300,7 @@ def invented_numbers(sentence: str, question: str, evidence: Sequence[str]) -> l
     # News leaves the current year out of its dates ("ngày 14/7"); a model completing the date
     # ("July 14, 2020") guesses a year rather than answering with a figure.
     completed = {m.group(1) for m in _COMPLETED_DATE.finditer(sentence)}
-    return sorted(set(numbers_in(sentence)) - stated - completed)
+    return sorted(n for n in set(numbers_in(sentence)) - stated - completed if not shortened(n, stated))
 
 
 def answer_type_first(

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
+from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 
 # Combining tone marks (the five Vietnamese tones besides "ngang").
 _TONES = "\u0300\u0301\u0303\u0309\u0323"
@@ -149,6 +151,19 @@ def slash_dates(text: str) -> str:
     for at in dots:
         chars[at] = "/"
     return "".join(chars)
+
+
+def shortened(number: str, stated: Iterable[str]) -> bool:
+    """The canonical `number` is a stated one written with fewer decimals, rounded or cut
+    ("1265.5", "1265.6" or "1266" for "1265.55"): writers, and models, shorten a figure."""
+    digits = len(number.partition(".")[2])
+    step = Decimal(1).scaleb(-digits)
+    for other in stated:
+        if len(other.partition(".")[2]) > digits:
+            exact = Decimal(other)
+            if Decimal(number) in (exact.quantize(step, ROUND_HALF_UP), exact.quantize(step, ROUND_DOWN)):
+                return True
+    return False
 
 
 def numbers_in(text: str) -> list[str]:

@@ -17,7 +17,7 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from rag.language import detect_language
-from rag.text import fold_accents, has_diacritics, is_vietnamese_syllable, normalize, numbers_in
+from rag.text import fold_accents, has_diacritics, is_vietnamese_syllable, normalize, numbers_in, shortened
 
 # Words keep their digits ("U15", "G20", "Galaxy S8"): a name's number is part of the name.
 _WORD = re.compile(r"(?=\w*[^\W\d_])[^\W_]+", re.UNICODE)
@@ -194,7 +194,7 @@ def check_support(facts: Facts, passages: Iterable[str]) -> Support:
     folded = fold_accents(haystack)
     numbers = {n for t in texts for n in numbers_in(t)}
     return Support(
-        missing_numbers=tuple(sorted(facts.numbers - numbers)),
+        missing_numbers=tuple(sorted(n for n in facts.numbers - numbers if not shortened(n, numbers))),
         missing_entities=tuple(
             e for e in facts.entities if not _contains_entity(e, haystack, folded, e in facts.openers)
         ),

@@ -230,6 +230,10 @@ def test_who_questions_need_a_new_name(question: str, sentence: str, ok: bool) -
         ("Honda unveils the Accord on July 14, 2020 in Detroit.", "When?", ["Ra mắt ngày 14/7 ở Detroit."], []),
         ("Trận đấu diễn ra ngày 14/7/2016.", "Trận đấu ngày nào?", ["Trận đấu diễn ra ngày 14/7."], []),
         ("Honda sold 2020 cars on July 14.", "How many cars?", ["Ngày 14/7, Honda bán 1.500 xe."], ["2020"]),
+        # a stated figure with fewer decimals is the same figure (business, tourism); another whole part is not
+        ("Giá vàng ở mức 1.265,5 USD/oz.", "Giá vàng bao nhiêu?", ["Giá vàng lên 1.265,55 USD/oz."], []),
+        ("Séc đón hơn 9 triệu lượt khách.", "Séc đón bao nhiêu khách?", ["Séc đón 9,3 triệu lượt khách."], []),
+        ("Séc đón 10 triệu lượt khách.", "Séc đón bao nhiêu khách?", ["Séc đón 9,3 triệu lượt khách."], ["10"]),
     ],
 )
 def test_invented_numbers(sentence: str, question: str, evidence: list[str], expected: list[str]) -> None:

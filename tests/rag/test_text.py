@@ -14,6 +14,7 @@ from rag.text import (
     is_vietnamese_syllable,
     normalize,
     numbers_in,
+    shortened,
     slash_dates,
     years_in,
 )
@@ -34,6 +35,25 @@ from rag.text import (
 def test_slash_dates(text: str, slashed: str) -> None:
     assert slash_dates(text) == slashed
     assert len(slash_dates(text)) == len(text)
+
+
+@pytest.mark.parametrize(
+    ("number", "stated", "expected"),
+    [
+        ("1265.5", ["1265.55"], True),  # gold price cut to one decimal
+        ("1265.6", ["1265.55"], True),  # ... or rounded
+        ("1266", ["1265.55"], True),
+        ("9", ["9.3"], True),  # "hơn 9 triệu lượt khách" for "9,3 triệu"
+        ("1.3", ["1.25"], True),  # a rate of 1,25% rounded
+        ("1264", ["1265.55"], False),  # another whole part is another figure
+        ("9.4", ["9.3"], False),
+        ("1265.55", ["1265.5"], False),  # more precise than the story: made up
+        ("20", ["20"], False),  # equal is not shortened (the caller has it already)
+        ("12", ["2.5", "3.75"], False),
+    ],
+)
+def test_shortened(number: str, stated: list[str], expected: bool) -> None:
+    assert shortened(number, stated) is expected
 
 
 def nfd(text: str) -> str:
