@@ -117,8 +117,10 @@ def _money_end(after: str) -> int:
 _ASKS_PERCENT = re.compile(r"phan tram|bao nhieu phan\b|\bty le\b|%|\bpercent|\bwhat share\b|\bproportion\b")
 _ASKS_MONEY = re.compile(
     # A money word after "bao nhiêu" asks money unless a number comes between: "bao nhiêu vé giá
-    # 10 nghìn đồng" counts tickets and states their price.
-    r"bao nhieu tien|\bso tien\b|\bgia\b.*\bbao nhieu\b|\bbao nhieu\b[^\d]*\b(?:dong|usd|ty|trieu)\b|\bngan sach\b"
+    # 10 nghìn đồng" counts tickets and states their price; so does "vé đồng giá 10 nghìn ... bao
+    # nhiêu vé" (a sum between "giá" and "bao nhiêu"; "giá xăng RON 95" names no sum).
+    r"bao nhieu tien|\bso tien\b|\bgia\b(?:(?!\d[\d.,]*\s*(?:nghin|ngan|trieu|ty|dong|usd)\b).)*\bbao nhieu\b"
+    r"|\bbao nhieu\b[^\d]*\b(?:dong|usd|ty|trieu)\b|\bngan sach\b"
     r"|\bkinh phi\b|\bchi phi\b|\bvon dau tu\b|\btong (?:muc )?dau tu\b|\bdoanh thu\b|\bloi nhuan\b"
     r"|\bbudget\b|\bprice\b|\bcost\b|\bworth\b"
     # "how much is/did/…" asks money; "how much power/oil" asks a quantity of that noun.

@@ -84,6 +84,12 @@ def test_figures(text: str, expected: Figure) -> None:
         ("Nhà đầu tư trả bao nhiêu cho mỗi cổ phiếu?", "count", ""),
         ("How much power does the engine produce?", "count", ""),
         ("How much did the painting sell for?", "money", ""),
+        # a price stated in the question is a premise: the count after "bao nhiêu" is asked (rail, telecoms)
+        ("Đợt bán vé đồng giá 10 nghìn đồng có bao nhiêu vé?", "count", "ve"),
+        ("Gói cước giá 50.000 đồng có bao nhiêu GB dữ liệu?", "count", "gb du lieu"),
+        # ... a model's number is no price (fuel, phones)
+        ("Giá xăng RON 95 bao nhiêu một lít?", "money", ""),
+        ("Giá iPhone 8 tại Việt Nam là bao nhiêu?", "money", ""),
         # a size: a dimension word before "bao nhiêu", unless a counted noun follows it
         ("Cây cầu dài bao nhiêu?", "measure", ""),
         ("Tiền đạo mới cao bao nhiêu?", "measure", ""),
