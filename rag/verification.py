@@ -130,11 +130,32 @@ def _contains_entity(entity: str, haystack: str, folded_haystack: str, opener: b
     # Capitals alone cannot tell where one name ends and the next begins: "Rome Masters Svitolina"
     # (a question typed as keywords) is two names, each found on its own.
     words = entity.split()
-    return len(words) >= 3 and any(
-        _contains_exactly(" ".join(words[:i]), haystack, folded_haystack)
-        and _contains_exactly(" ".join(words[i:]), haystack, folded_haystack)
-        for i in range(1, len(words))
-    )
+    return (
+        len(words) >= 3
+        and any(
+            _contains_exactly(" ".join(words[:i]), haystack, folded_haystack)
+            and _contains_exactly(" ".join(words[i:]), haystack, folded_haystack)
+            for i in range(1, len(words))
+        )
+    ) or _abbreviated(entity, folded_haystack)
+
+
+# An agency is named by its kind and a name in sentence case ("Cục An toàn thực phẩm", "Sở Giao
+# thông vận tải"), which stories often shorten to the name's initials ("Cục ATTP", "Sở GTVT",
+# "Bộ GD-ĐT"); capitals end the question's run at the name's first word ("Cục An").
+_AGENCY = re.compile(
+    r"(tong cuc|chi cuc|uy ban|tap doan|tong cong ty|ngan hang|bo|so|cuc|vu|vien|ban|phong|hoi) (\w)\w*"
+)
+
+
+def _abbreviated(entity: str, folded_haystack: str) -> bool:
+    """The story names the agency by its kind and initials opening with the name's first letter."""
+    m = _AGENCY.fullmatch(fold_accents(_key(entity)))
+    if m is None:
+        return False
+    kind, initial = m.groups()
+    short = re.finditer(rf"(?<!\w){kind}\s+({initial}[a-z]{{1,6}})(?:\s*[-&]\s*[a-z]{{1,4}})?(?!\w)", folded_haystack)
+    return any(not is_vietnamese_syllable(a.group(1)) for a in short)
 
 
 def _contains_exactly(entity: str, haystack: str, folded_haystack: str) -> bool:

@@ -160,6 +160,15 @@ def test_names_run_together_are_found_apart(question: str, passage: str, ok: boo
         ("Năm nay ĐHQG Hà Nội tuyển thẳng những ai?", "ĐHQG Hà Nội tuyển thẳng học sinh giỏi.", True),
         ("Năm nay Bộ VHTTDL xếp hạng mấy di tích?", "Bộ Văn hóa, Thể thao và Du lịch xếp hạng 5 di tích.", True),
         ("Năm nay Bộ VHTTDL xếp hạng mấy di tích?", "Bộ Văn hóa - Thể thao và Du lịch xếp hạng 5 di tích.", True),
+        # the words in the question, the agency's initials in the story (health, transport, education)
+        ("Cục trưởng Cục An toàn thực phẩm nói gì?", "Cục trưởng Cục ATTP Nguyễn Thanh Phong giải thích.", True),
+        ("Tháng 6, Sở Giao thông vận tải thu hồi bao nhiêu phù hiệu?", "Sở GTVT Hà Nội thu hồi phù hiệu.", True),
+        ("Năm nay Sở Giáo dục công bố gì?", "Sở GD-ĐT vừa công bố đề thi.", True),
+        ("Năm nay Sở Giáo dục công bố gì?", "Sở GD&ĐT vừa công bố đề thi.", True),
+        # initials opening with another letter, or a word rather than initials
+        ("Tháng 6, Sở Giao thông vận tải thu hồi bao nhiêu phù hiệu?", "Sở TN-MT Hà Nội thu hồi đất.", False),
+        ("Cục trưởng Cục An toàn thực phẩm nói gì?", "Cục trưởng Cục Quản lý dược nói.", False),
+        ("Cục trưởng Cục An toàn thực phẩm nói gì?", "Cục trưởng cục anh ấy nói.", False),
         # other words with other initials, or another institution of the same city
         ("Năm nay ĐHQG Hà Nội tuyển thẳng những ai?", "Đại học Bách khoa Hà Nội tuyển thẳng học sinh giỏi.", False),
         ("Năm 2017 BHXH Việt Nam chi trả bao nhiêu?", "Bảo hiểm y tế Việt Nam đã chi trả.", False),
