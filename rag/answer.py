@@ -16,8 +16,9 @@ Trust rules:
   asked one;
   failing sentences are dropped; if none survives, a reply stating a number that no evidence
   sentence holds is refused (the model made it up), otherwise the answer falls back to extractive;
-- a reply that would fall back to quoting is asked for once more with the best quote alone shown,
-  and kept only if it passes every check (never to refuse what the quote answers);
+- a reply that would fall back to quoting is asked for once more with the best quote alone shown
+  (and each part's answer, for a question asking several things), and kept only if it passes
+  every check (never to refuse what the quote answers);
 - a verified reply that does not state what was asked (a number of the counted thing, a
   person's name) also falls back to extractive;
 - the LLM failing to load also falls back to extractive; `fallback` says what happened;
@@ -291,7 +292,8 @@ class AnswerChain:
                 outcome.append(answer)
                 return
             state.notes.append("hỏi lại mô hình chỉ với câu trích tốt nhất")
-            state.shown = [replace(picked[0], n=1)]
+            lead = dict.fromkeys([picked[0], *state.part_answers])  # each part's answer, if it asks several
+            state.shown = [replace(e, n=i) for i, e in enumerate(lead, 1)]
             state.messages = build_messages(state.asked or state.standalone, state.shown, state.language)
 
     # -- answers

@@ -500,6 +500,25 @@ def test_a_reply_that_would_be_quoted_is_asked_for_once_more_on_the_best_quote_a
     assert "18 tỷ 450 triệu đồng [1]" in answer.answer
 
 
+def test_the_second_reply_to_a_two_part_question_sees_each_parts_answer() -> None:
+    found = hits(
+        (
+            "ss.txt",
+            "Nhà máy điện rác Sóc Sơn đi vào hoạt động\n"
+            "Nhà máy điện rác Sóc Sơn có công suất xử lý 4.000 tấn rác mỗi ngày. "
+            "Lễ khánh thành có lãnh đạo thành phố và đại diện nhà đầu tư dự. "
+            "Theo nhà thầu, công trình mất 30 tháng để xây xong.",
+        )
+    )
+    question = "Nhà máy điện rác Sóc Sơn xử lý bao nhiêu tấn rác mỗi ngày và mất bao lâu để xây xong?"
+    llm = FakeLLM([f"{question} [1]", "Nhà máy xử lý 4.000 tấn rác mỗi ngày [1]. Công trình mất 30 tháng [2]."])
+    answer = AnswerChain(Settings(), lambda q: list(found), lambda: llm).invoke(question)
+    assert len(llm.calls) == 2
+    second = llm.calls[1][-1]["content"]
+    assert "4.000 tấn" in second and "30 tháng" in second and "khánh thành" not in second
+    assert "4.000 tấn" in answer.answer and "30 tháng" in answer.answer
+
+
 def test_the_second_reply_cannot_refuse_what_the_quote_answers() -> None:
     found = hits(("bd.txt", LONG_REPORT))
     question = "Thanh tra Bình Định kiến nghị thu hồi bao nhiêu tiền trong năm 2022?"
