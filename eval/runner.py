@@ -36,7 +36,7 @@ from rag.history import Turn
 from rag.pipeline import Pipeline
 from rag.retrieval import SearchHit
 from rag.sentences import split_sentences
-from rag.verification import check_support, facts_in
+from rag.verification import Facts, check_support, facts_in
 
 RETRIEVALS = ("hybrid", "dense", "bm25", "baseline")
 DEPTH = 10  # retrieval metrics look this deep
@@ -132,9 +132,18 @@ def citation_checks(answer: Answer, articles: dict[str, str]) -> tuple[bool, lis
     for span in split_sentences(answer.answer):
         raw = answer.answer[span.start : span.end]
         facts = facts_in(strip_markers(raw))
-        for n in parse_markers(raw):
-            valid = valid and n in quotes
-            precise.append(n in quotes and check_support(facts, [quotes[n]]).ok)
+        markers = parse_markers(raw)
+        valid = valid and all(n in quotes for n in markers)
+
+        def backs(ns: list[int], facts: Facts = facts) -> bool:
+            return check_support(facts, [quotes[n] for n in ns if n in quotes]).ok
+
+        # A citation is precise when its quote backs the sentence alone, or when the sentence's
+        # citations together back it and this one cannot be left out (a sentence joining a fact of
+        # each of two passages cites both): the precision of ALCE (Gao et al., 2023).
+        for n in markers:
+            others = [m for m in markers if m != n]
+            precise.append(n in quotes and (backs([n]) or (backs(markers) and not backs(others))))
     return valid and bool(answer.citations), precise
 
 

@@ -164,3 +164,34 @@ def test_citation_checks_read_the_card_the_reader_sees() -> None:
     assert checks() == (True, [False])  # the quote alone lacks "Quảng Ninh"
     assert checks(context_start=0, context_end=len(lead), context=lead) == (True, [True])
     assert checks(context_start=1, context_end=len(lead), context=lead)[0] is False  # not the article's text
+
+
+def test_a_sentence_joining_two_passages_cites_both_precisely() -> None:
+    """Each of two citations is precise when the sentence needs both; a superfluous one is not."""
+    from eval.runner import citation_checks
+    from rag.answer_types import Answer
+    from rag.citations import Citation
+
+    article = (
+        "Apple sẽ xây trung tâm dữ liệu ở tỉnh Quý Châu. Đây là một phần của dự án trị giá 1 tỷ USD. "
+        "Công ty có trụ sở tại Cupertino."
+    )
+
+    def cite(n: int, quote: str) -> Citation:
+        start = article.index(quote)
+        return Citation(n, "a.txt", "Apple", None, "a.txt#0", start, start + len(quote), quote)
+
+    cites = (
+        cite(1, "Apple sẽ xây trung tâm dữ liệu ở tỉnh Quý Châu."),
+        cite(2, "Đây là một phần của dự án trị giá 1 tỷ USD."),
+        cite(3, "Công ty có trụ sở tại Cupertino."),
+    )
+
+    def checks(reply: str) -> list[bool]:
+        answer = Answer("q", "q", reply, False, "generative", None, cites, {})
+        return citation_checks(answer, {"a.txt": article})[1]
+
+    assert checks("Apple xây trung tâm ở Quý Châu, phần của dự án 1 tỷ USD [1][2].") == [True, True]
+    assert checks("Apple xây trung tâm ở Quý Châu, phần của dự án 1 tỷ USD [1][2][3].") == [True, True, False]
+    assert checks("Apple xây trung tâm ở Quý Châu, phần của dự án 1 tỷ USD [1].") == [False]
+    assert checks("Apple xây trung tâm ở Quý Châu [1][3].") == [True, False]
