@@ -25,7 +25,8 @@ DEFINITIONS: dict[str, str] = {
     "and whose every [n] marker has a citation.",
     "citation_precision": "Share of citations (in non-refused answers) whose quote, with its article's title shown "
     "above it on the citation card (and the sentence of the story stating a premise the answer restated, when the "
-    "card shows one), states the numbers and names of the answer sentence that cites it.",
+    "card shows one), states the numbers and names of the answer sentence that cites it; or, when the sentence's "
+    "citations state them together, that the others cannot state them without (ALCE's citation precision).",
     "source_recall": "Mean over answered answerable questions of |cited sources ∩ gold_sources| / |gold_sources|.",
     "model_written_share": "Generative mode: of the answered questions, the share answered by the model's own "
     "verified sentences (not a quote of the evidence).",
