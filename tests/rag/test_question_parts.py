@@ -41,6 +41,20 @@ from rag.quoting import extractive_pick, part_answers
         ),
         # a tail without an asking word belongs to the ask before it
         ("Giá vàng niêm yết bao nhiêu, tăng hay giảm?", ["Giá vàng niêm yết bao nhiêu, tăng hay giảm?"]),
+        # two asking words sharing one clause are one ask (vehicles, health)
+        (
+            "When and where will Honda hold the world debut of the new Accord?",
+            ["When and where will Honda hold the world debut of the new Accord?"],
+        ),
+        (
+            "Before the outbreak, when and where was the disease last seen?",
+            ["Before the outbreak, when and where was the disease last seen?"],
+        ),
+        # a comma inside a number joins nothing (law)
+        (
+            "Who drove the car carrying 11,700 packs, and how many runs did he admit to?",
+            ["Who drove the car carrying 11,700 packs", "how many runs did he admit to?"],
+        ),
         # "Ai Cập" is Egypt, not "who"
         ("Tổng thống Ai Cập và Thủ tướng Israel nói gì?", ["Tổng thống Ai Cập và Thủ tướng Israel nói gì?"]),
         ("", [""]),
