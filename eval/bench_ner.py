@@ -18,7 +18,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from rag.answerability import person_names
-from rag.facts import tagged_spans
+from rag.entities import tagged_spans
 from rag.verification import named_entities
 
 GOLD = Path(__file__).with_name("ner_gold.jsonl")

@@ -18,8 +18,9 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
 
 from rag.citations import parse_markers
+from rag.entities import entities
 from rag.evidence import Evidence, terms
-from rag.facts import asks_figure, entities, states_asked_figure
+from rag.facts import asks_figure, states_asked_figure
 from rag.question_parts import question_parts
 from rag.text import fold_accents, numbers_in, shortened
 from rag.verification import facts_in

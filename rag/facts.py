@@ -1,25 +1,22 @@
 """The facts layer: what a text states, typed. Used by answerability, verification and
-evidence selection alike (pure, apart from the NER model loaded once on first use).
+evidence selection alike (pure; the entities it names are in rag/entities.py).
 
 - Figures: each number with what it is (money, percent, time, quarter, ordinal, score,
   count) and the word it counts or measures, read from the words around it as Vietnamese
   and English news write them ("23.000 đồng/lít", "quý III/2024", "thắng 3-1", "hạng 2").
-- Entities: people, places and organisations from underthesea's CRF NER, which ships
-  inside its wheel and runs offline (a few ms per sentence), plus acronyms ("UNCAC").
+- What a question asks for: a figure of which kind, a date, a comparison.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Literal
 
 from rag.text import canonical_number, fold_accents, normalise_numerals, years_in
 
 # "measure" is only ever asked ("dài bao nhiêu"): a count in a unit of size answers it.
 FigureKind = Literal["money", "percent", "time", "duration", "quarter", "ordinal", "score", "count", "measure"]
-EntityKind = Literal["PER", "LOC", "ORG", "MISC", "ACRONYM"]
 
 
 @dataclass(frozen=True)
@@ -27,12 +24,6 @@ class Figure:
     value: str  # canonical ("1.695" -> "1695"; "quý III" -> "3")
     kind: FigureKind
     unit: str  # the folded word counted or measured ("lit" in "đồng/lít", "truong" in "13 trường hợp")
-
-
-@dataclass(frozen=True)
-class Entity:
-    text: str
-    kind: EntityKind
 
 
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
@@ -352,43 +343,6 @@ def dating_years(text: str) -> set[str]:
         if not _NOT_DATING.search(folded[max(0, m.start() - 30) : m.start()]):
             years.add(m.group(0))
     return years
-
-
-# -- entities
-
-_ACRONYM = re.compile(r"\b[A-ZĐ]{2,}[0-9]*\b")
-
-
-@lru_cache(maxsize=4096)
-def tagged_spans(text: str) -> tuple[tuple[str, str], ...]:
-    """The NER model's raw spans (words joined, B-/I- tags merged), for entities() and its benchmark."""
-    from underthesea import ner
-
-    spans: list[tuple[str, str]] = []
-    for word, _pos, _chunk, tag in ner(text):
-        if tag == "O":
-            continue
-        kind = tag[2:]
-        if tag.startswith("I-") and spans and spans[-1][1] == kind:
-            spans[-1] = (f"{spans[-1][0]} {word}", kind)
-        else:
-            spans.append((word, kind))
-    return tuple(spans)
-
-
-def entities(text: str) -> list[Entity]:
-    """People, places, organisations and acronyms a text names, in order, without repeats."""
-    if not text.strip():
-        return []
-    found: dict[str, EntityKind] = {}
-    for name, kind in tagged_spans(text):
-        name = name.strip(" .,;:")
-        if name and kind in ("PER", "LOC", "ORG", "MISC") and any(c.isupper() for c in name):
-            found.setdefault(name, kind)  # type: ignore[arg-type]
-    for m in _ACRONYM.finditer(text):
-        if not any(m.group(0) in name for name in found):
-            found.setdefault(m.group(0), "ACRONYM")
-    return [Entity(name, kind) for name, kind in found.items()]
 
 
 _COMPARISON = re.compile(
