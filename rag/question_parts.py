@@ -21,7 +21,7 @@ _ASKING = re.compile(
 # Where one ask may end and the next begin: a comma or semicolon (with "và"/"còn"/"and" after
 # it or not), or "và"/"còn"/"and" alone. Not a comma inside a number ("11,700 packs").
 _JOIN = re.compile(r"\s*(?:,(?!\d)|;)\s*(?:(?:và|còn|and)\s+)?|\s+(?:và|còn|and)\s+", re.IGNORECASE)
-_ENDS_ASKING = re.compile(rf"(?:{_ASKING.pattern})\W*$", re.IGNORECASE)
+_ONLY_ASKING = re.compile(rf"\W*(?:{_ASKING.pattern})\W*", re.IGNORECASE)
 _OPENS_ASKING = re.compile(rf"^\W*(?:{_ASKING.pattern})", re.IGNORECASE)
 
 
@@ -39,8 +39,9 @@ def question_parts(question: str) -> list[str]:
         end = m.start() if m is not None else len(question)
         piece = question[start:end]
         pending = f"{pending}{piece}"
-        # "when and where will ...", "ở đâu và khi nào diễn ra": two asking words share one clause.
-        paired = m is not None and _ENDS_ASKING.search(pending) and _OPENS_ASKING.search(question[m.end() :])
+        # "when and where will ...": two asking words alone share the clause after them (a Vietnamese
+        # clause ends with its asking word: "tên là gì và ai sẽ hát" asks two things).
+        paired = m is not None and _ONLY_ASKING.fullmatch(piece) and _OPENS_ASKING.search(question[m.end() :])
         if _ASKING.search(pending) and not paired:
             parts.append(pending.strip())
             pending = ""

@@ -50,6 +50,8 @@ from rag.quoting import extractive_pick, part_answers
             "Before the outbreak, when and where was the disease last seen?",
             ["Before the outbreak, when and where was the disease last seen?"],
         ),
+        # ... but a Vietnamese clause ends with its asking word (culture)
+        ("Ca khúc mới tên là gì và ai sẽ hát?", ["Ca khúc mới tên là gì", "ai sẽ hát?"]),
         # a comma inside a number joins nothing (law)
         (
             "Who drove the car carrying 11,700 packs, and how many runs did he admit to?",
