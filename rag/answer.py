@@ -291,8 +291,8 @@ class AnswerChain:
             if not picked:
                 outcome.append(answer)
                 return
-            state.notes.append("hỏi lại mô hình chỉ với câu trích tốt nhất")
             lead = dict.fromkeys([picked[0], *state.part_answers])  # each part's answer, if it asks several
+            state.notes.append(f"hỏi lại mô hình chỉ với {len(lead)} câu trích tốt nhất")
             state.shown = [replace(e, n=i) for i, e in enumerate(lead, 1)]
             state.messages = build_messages(state.asked or state.standalone, state.shown, state.language)
 
