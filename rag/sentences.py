@@ -27,10 +27,20 @@ _ABBREVIATIONS = frozenset(
         "v.v",
         "vd",
         "st",
+        "tr",
+        # English titles, which English answers and quoted wire copy put before names ("Ms. Ngoc").
+        # Not "gen" or "sen": "gen" (gene) and "sen" (lotus) are Vietnamese words.
         "mr",
         "mrs",
+        "ms",
         "dr",
-        "tr",
+        "prof",
+        "gov",
+        "capt",
+        "sgt",
+        "jr",
+        "sr",
+        "vs",
     }
 )
 # End of sentence: terminal punctuation, optional closing quotes/brackets, then

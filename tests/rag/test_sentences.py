@@ -52,6 +52,19 @@ def sentences(text: str) -> list[str]:
             "Trụ sở ở Q. Ba Đình, Hà Nội. Câu sau.", ["Trụ sở ở Q. Ba Đình, Hà Nội.", "Câu sau."], id="abbrev-Q"
         ),
         pytest.param(
+            "Guards threw cement into Ms. Ngoc's pond. The court heard it.",
+            ["Guards threw cement into Ms. Ngoc's pond.", "The court heard it."],
+            id="abbrev-Ms",
+        ),
+        pytest.param(
+            "Trận Arsenal vs. Chelsea kết thúc. Prof. Smith nói.",
+            ["Trận Arsenal vs. Chelsea kết thúc.", "Prof. Smith nói."],
+            id="abbrev-vs-Prof",
+        ),
+        pytest.param(
+            "Bệnh do đột biến gen. Sau đó tái phát.", ["Bệnh do đột biến gen.", "Sau đó tái phát."], id="gen-is-a-word"
+        ),
+        pytest.param(
             "Ông Nguyễn V. A phát biểu. Ông nói rõ.",
             ["Ông Nguyễn V. A phát biểu.", "Ông nói rõ."],
             id="initial",
