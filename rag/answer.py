@@ -48,8 +48,15 @@ from rag.answer_types import (
     Queued,
     Token,
 )
-from rag.answerability import answer_type_first, answers_asked_type, model_refused, refusal_probability, states_asked
-from rag.citations import Citation, citation_for, render
+from rag.answerability import (
+    answer_type_first,
+    answers_asked_type,
+    model_refused,
+    parts_left_out,
+    refusal_probability,
+    states_asked,
+)
+from rag.citations import citation_for, render
 from rag.confidence import answer_score, answer_signals
 from rag.config import Settings
 from rag.evidence import Evidence, SentenceScores, coverage, select_evidence
@@ -323,16 +330,18 @@ class AnswerChain:
         answer, citations = render(
             kept, {e.n: e for e in state.shown}, {h.chunk.source: h.article.text for h in state.hits}
         )
-        if not answers_asked_type(state.standalone, answer):
-            # True and cited, but beside the question ("180 văn bản" for "bao nhiêu cơ quan"): quote instead.
-            state.notes.append(f"câu trả lời không nêu điều được hỏi: {answer!r}")
+        left = parts_left_out(state.asked, answer)
+        if left or not answers_asked_type(state.standalone, answer):
+            # True and cited, but beside the question ("180 văn bản" for "bao nhiêu cơ quan") or
+            # answering one of its two asks: quote instead (each part's answer, once more asked first).
+            state.notes.append(f"câu trả lời không nêu điều được hỏi ({'; '.join(left)}): {answer!r}")
             return self._extractive(state, fallback=EXTRACTIVE_UNVERIFIED)
         picked = self._pick(state)
         if picked and (apart := figures_apart(state.asked or state.standalone, answer, picked[0].text)):
             state.notes.append(f"số của câu trả lời ({', '.join(apart)}) không có trong câu trích tốt nhất")
             return self._extractive(state, fallback=EXTRACTIVE_UNVERIFIED)
         dropped = any(n.startswith("bỏ câu") for n in notes)
-        return self._answer(state, answer, citations, "generative", DROPPED if dropped else None)
+        return state.answer(answer, citations, "generative", DROPPED if dropped else None)
 
     def _extractive(self, state: AnswerState, fallback: str | None = None) -> Answer:
         best = self._pick(state)
@@ -342,7 +351,7 @@ class AnswerChain:
         lines = [f"{quote[:-1]} [{i}]{quote[-1]}" for i, e in enumerate(best, start=1) for quote in [as_quote(e.text)]]
         citations = [citation_for(i, e) for i, e in enumerate(best, start=1)]
         text = "\n".join([EXTRACTIVE_LEAD[state.language], *lines])
-        return self._answer(state, text, citations, "extractive", fallback)
+        return state.answer(text, citations, "extractive", fallback)
 
     def _refusal(self, state: AnswerState, reason: str) -> Answer:
         state.notes.append(f"từ chối: {reason}")
@@ -355,36 +364,7 @@ class AnswerChain:
             dense=state.dense,
         )
         citations = tuple(citation_for(i, e) for i, e in enumerate(see_also, start=1))
-        return self._answer(state, REFUSAL[state.language], citations, state.mode, None, refused=True)
-
-    def _answer(
-        self,
-        state: AnswerState,
-        text: str,
-        citations: Sequence[Citation],
-        mode: AnswerMode,
-        fallback: str | None,
-        *,
-        refused: bool = False,
-    ) -> Answer:
-        return Answer(
-            question=state.question,
-            standalone_question=state.standalone,
-            answer=text,
-            refused=refused,
-            mode=mode,
-            fallback=fallback,
-            citations=tuple(citations),
-            timings_ms={
-                "retrieval": state.retrieval_ms,
-                "first_token": state.first_token_ms,
-                "total": elapsed_ms(state.t0),
-            },
-            language=state.language,
-            notes=tuple(state.notes),
-            evidence=tuple(state.shown or state.evidence),
-            signals=dict(state.signals),
-        )
+        return state.answer(REFUSAL[state.language], citations, state.mode, None, refused=True)
 
     # -- public
     def stream(self, question: str, history: Sequence[Turn] = (), mode: AnswerMode | None = None) -> Iterator[Event]:

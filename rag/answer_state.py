@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from rag.answer_types import AnswerMode
+from rag.answer_types import Answer, AnswerMode
+from rag.citations import Citation
 from rag.evidence import Evidence, SentenceScores
 from rag.history import Condensed, Turn
 from rag.language import Language
@@ -33,6 +35,29 @@ class AnswerState:
     signals: dict[str, float] = field(default_factory=dict)
     asked: str = ""  # the standalone question with diacritics restored, as the checks read it
     part_answers: list[Evidence] = field(default_factory=list)  # each part's, if it asks several things
+
+    def answer(
+        self, text: str, citations: Sequence[Citation], mode: AnswerMode, fallback: str | None, *, refused: bool = False
+    ) -> Answer:
+        """The answer as it goes out: the text, its citations, and what the steps recorded."""
+        return Answer(
+            question=self.question,
+            standalone_question=self.standalone,
+            answer=text,
+            refused=refused,
+            mode=mode,
+            fallback=fallback,
+            citations=tuple(citations),
+            timings_ms={
+                "retrieval": self.retrieval_ms,
+                "first_token": self.first_token_ms,
+                "total": elapsed_ms(self.t0),
+            },
+            language=self.language,
+            notes=tuple(self.notes),
+            evidence=tuple(self.shown or self.evidence),
+            signals=dict(self.signals),
+        )
 
     @property
     def stories(self) -> dict[str, str]:

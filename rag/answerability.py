@@ -204,6 +204,16 @@ def answers_asked_type(question: str, text: str) -> bool:
     return not typed or any(states_asked(p, [text]) for p in typed)
 
 
+def parts_left_out(question: str, text: str) -> list[str]:
+    """The parts of a question asking several things whose kind of fact (a figure, a name, a
+    place) the text does not state: "tỷ số bao nhiêu, và ai ghi bàn?" answered with the score
+    alone leaves the reader the scorer to look up. Parts asking no typed fact are never counted."""
+    parts = question_parts(question)
+    if len(parts) < 2:
+        return []
+    return [p for p in parts if not states_asked(p, []) and not states_asked(p, [text])]
+
+
 def states_asked(question: str, texts: Sequence[str]) -> bool:
     """The texts together state the figure, the person and the place the question asks for, if any."""
     return (

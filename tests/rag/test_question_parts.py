@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from rag.answerability import answers_asked_type
+from rag.answerability import answers_asked_type, parts_left_out
 from rag.evidence import Evidence
 from rag.question_parts import question_parts
 from rag.quoting import extractive_pick, part_answers
@@ -81,6 +81,37 @@ def test_question_parts(question: str, parts: list[str]) -> None:
 )
 def test_answers_asked_type_by_parts(question: str, text: str, fits: bool) -> None:
     assert answers_asked_type(question, text) is fits
+
+
+@pytest.mark.parametrize(
+    ("question", "answer", "left"),
+    [
+        # sports: the score without the scorer
+        (
+            "U23 Việt Nam thắng với tỷ số bao nhiêu, và ai ghi bàn thắng quyết định?",
+            "U23 Việt Nam thắng với tỷ số 2-1 [1].",
+            ["ai ghi bàn thắng quyết định?"],
+        ),
+        # sports: both asks answered
+        (
+            "U23 Việt Nam thắng với tỷ số bao nhiêu, và ai ghi bàn thắng quyết định?",
+            "U23 Việt Nam thắng 2-1, bàn quyết định do Nguyễn Quang Hải ghi [1].",
+            [],
+        ),
+        # business: one of two figures
+        (
+            "Cảng đón được tàu bao nhiêu tấn và có bao nhiêu cầu cảng?",
+            "Cảng đón được tàu trọng tải 50.000 tấn [1].",
+            ["có bao nhiêu cầu cảng?"],
+        ),
+        # weather: a figure and an untyped ask ("vì sao" cannot be checked, so it is never counted)
+        ("Nhiệt độ cao nhất là bao nhiêu và vì sao nắng nóng kéo dài?", "Nhiệt độ cao nhất là 39,2 độ C [1].", []),
+        # one ask only
+        ("Công ty lãi bao nhiêu trong quý III?", "Công ty báo lỗ [1].", []),
+    ],
+)
+def test_parts_left_out(question: str, answer: str, left: list[str]) -> None:
+    assert parts_left_out(question, answer) == left
 
 
 def _ev(n: int, text: str, score: float, start: int) -> Evidence:
