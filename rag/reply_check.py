@@ -90,11 +90,41 @@ def other_provinces(question: str, cited: Sequence[str]) -> list[str]:
     return sorted(stated) if asked and stated and not asked & stated else []
 
 
+# A parenthetical holding one figure with a few words around it: "190 km (118 miles)", "50 tỷ đồng
+# (khoảng 2,2 triệu USD)".
+_ASIDE = re.compile(r"\s*\([^()\d]{0,25}\d[\d.,]*[^()\d]{0,25}\)")
+# How far before the parenthetical the figure it converts may stand.
+_CONVERTED_WITHIN = 25
+
+
+def without_conversions(sentence: str, texts: Sequence[str]) -> str:
+    """The sentence without the model's unit conversions of a figure it states: a parenthetical
+    figure, right after another figure, that no passage states ("190 km (118 miles)"). Writing
+    in English, the model converts units and currencies on its own; the converted figure is not
+    the article's, and it does not show that the model made the answer up. Vietnamese sentences
+    are left whole: there a parenthetical figure is a claim of its own ("(tăng 2%)")."""
+    if detect_language(sentence) != "en":
+        return sentence
+    stated = {n for text in texts for n in numbers_in(text)}
+    out, last = [], 0
+    for m in _ASIDE.finditer(sentence):
+        before = sentence[max(0, m.start() - _CONVERTED_WITHIN) : m.start()]
+        inside = set(numbers_in(m.group(0)))
+        if any(c.isdigit() for c in before) and inside and not inside & stated:
+            out.append(sentence[last : m.start()])
+            last = m.end()
+    return "".join([*out, sentence[last:]])
+
+
 def unanswered_reason(text: str, evidence: Sequence[Evidence], question: str) -> str | None:
     """Why a reply whose every sentence failed verification shows the passages lack the answer, if it does."""
     texts = [e.text for e in evidence]
     invented = sorted(
-        {n for s in split_marked(text, [e.n for e in evidence]) for n in invented_numbers(s.text, question, texts)}
+        {
+            n
+            for s in split_marked(text, [e.n for e in evidence])
+            for n in invented_numbers(without_conversions(s.text, texts), question, texts)
+        }
     )
     return f"mô hình nêu số không có trong bài ({', '.join(invented)})" if invented else None
 
@@ -114,6 +144,9 @@ def verify_answer(
     kept: list[MarkedSentence] = []
     notes: list[str] = []
     for s in split_marked(text, list(by_n)):
+        if (bare := without_conversions(s.text, [e.text for e in evidence])) != s.text:
+            notes.append(f"bỏ số quy đổi trong ngoặc mà bài không nêu: {s.text!r}")
+            s = replace(s, text=bare)
         if question and adds_nothing(s.text, question):
             notes.append(f"bỏ câu chỉ nhắc lại câu hỏi: {s.text!r}")
             continue

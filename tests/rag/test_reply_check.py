@@ -14,7 +14,9 @@ from rag.reply_check import (
     other_provinces,
     other_years,
     premise_context,
+    unanswered_reason,
     verify_answer,
+    without_conversions,
     without_opening,
 )
 from rag.verification import Support
@@ -188,6 +190,56 @@ def test_an_opening_phrase_restating_the_premise_is_left_out(reply: str, questio
 )
 def test_without_opening(sentence: str, rest: str | None) -> None:
     assert without_opening(sentence) == rest
+
+
+@pytest.mark.parametrize(
+    ("sentence", "passage", "bare"),
+    [
+        # world: a distance converted to miles
+        (
+            "The town is about 190 kilometers (118 miles) from Marawi.",
+            "Thị trấn cách thành phố Marawi 190km về phía nam.",
+            "The town is about 190 kilometers from Marawi.",
+        ),
+        # business: dong converted to dollars
+        (
+            "The firm earned 50 billion VND (about 2.2 million USD) in 2016.",
+            "Năm 2016 công ty lãi 50 tỷ đồng.",
+            "The firm earned 50 billion VND in 2016.",
+        ),
+        # a parenthetical figure the passage states stays
+        (
+            "The club paid 5 million euros (about 130 billion VND).",
+            "CLB trả 5 triệu euro, tương đương 130 tỷ đồng.",
+            "The club paid 5 million euros (about 130 billion VND).",
+        ),
+        # no figure right before it: not a conversion
+        (
+            "The defendant (born 1982) was jailed.",
+            "Bị cáo sinh năm 1980 lĩnh án.",
+            "The defendant (born 1982) was jailed.",
+        ),
+        # Vietnamese: a parenthetical figure is a claim of its own
+        (
+            "Giá xăng là 23.000 đồng/lít (tăng 2%).",
+            "Giá xăng 23.000 đồng/lít.",
+            "Giá xăng là 23.000 đồng/lít (tăng 2%).",
+        ),
+    ],
+)
+def test_without_conversions(sentence: str, passage: str, bare: str) -> None:
+    assert without_conversions(sentence, [passage]) == bare
+
+
+def test_a_converted_figure_neither_drops_the_sentence_nor_refuses() -> None:
+    shown = [
+        Evidence(1, "a.txt", "t", None, "a.txt#0", 0, 50, "Thị trấn cách thành phố Marawi 190km về phía nam.", 1.0)
+    ]
+    reply = "The town is 190 km (118 miles) from Marawi [1]."
+    kept, _ = verify_answer(reply, shown, "How far is the town from Marawi?")
+    assert [s.text for s in kept] == ["The town is 190 km from Marawi."]
+    assert unanswered_reason(reply, shown, "How far is the town from Marawi?") is None
+    assert unanswered_reason("The town is 250 km from Marawi [1].", shown, "How far?") is not None
 
 
 @pytest.mark.parametrize(
