@@ -16,6 +16,7 @@ from dataclasses import replace
 from rag.answerability import adds_nothing, answers_asked_type, invented_numbers, still_asks
 from rag.citations import MarkedSentence, split_marked, strip_markers
 from rag.cleaning import display_title
+from rag.countries import countries_in
 from rag.evidence import Evidence, coverage
 from rag.facts import asks_figure, asks_when, dating_years
 from rag.language import detect_language
@@ -80,14 +81,22 @@ def other_years(question: str, cited: Sequence[str]) -> list[str]:
 
 
 def other_provinces(question: str, cited: Sequence[str]) -> list[str]:
-    """The provinces the cited passages name when the question names one and none of them does.
+    """The provinces (or countries) the cited passages name when the question names one and none of them does.
 
     "Hà Nội có bao nhiêu bài thi đạt 9,75?" answered from "Sở GD-ĐT Đà Nẵng cho biết có 2 bài
     thi đạt 9,75" answers for Đà Nẵng (a passage naming no province is not evidence of a swap).
     """
-    asked = provinces_in(question)
-    stated = {p for text in cited for p in provinces_in(text)}
-    return sorted(stated) if asked and stated and not asked & stated else []
+    for names_in in (provinces_in, countries_in):
+        # Country against country: "Thổ Nhĩ Kỳ" for "Mỹ" swaps them as "Đà Nẵng" for "Hà Nội" does.
+        # Vietnamese news leaves its own country unsaid ("đoàn thể thao có 700 thành viên"), so a
+        # question naming Việt Nam alone pins no country.
+        asked = names_in(question)
+        if asked == {"Việt Nam"}:
+            continue
+        stated = {p for text in cited for p in names_in(text)}
+        if asked and stated and not asked & stated:
+            return sorted(stated)
+    return []
 
 
 # A parenthetical holding one figure with a few words around it: "190 km (118 miles)", "50 tỷ đồng

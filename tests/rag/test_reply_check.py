@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from rag.citations import MarkedSentence
+from rag.countries import countries_in
 from rag.evidence import Evidence
 from rag.provinces import provinces_in
 from rag.reply_check import (
@@ -283,6 +284,26 @@ def test_provinces_in(text: str, provinces: set[str]) -> None:
 
 
 @pytest.mark.parametrize(
+    ("text", "countries"),
+    [
+        ("Căn cứ quân sự của Thổ Nhĩ Kỳ tại Qatar.", {"Thổ Nhĩ Kỳ", "Qatar"}),
+        ("How much is Samsung investing in China?", {"Trung Quốc"}),
+        ("Trade between the US and the UK grew.", {"Mỹ"}),  # "Anh" is a word and a name: left out
+        ("Hàn Quốc và Triều Tiên nối lại đàm phán.", {"Hàn Quốc", "Triều Tiên"}),
+        ("North Korea fired a missile.", {"Triều Tiên"}),
+        ("Cộng hòa Séc đón 9,3 nghìn khách Việt Nam.", {"Việt Nam"}),
+        ("Nhà ở Mỹ Đình, Hà Nội tăng giá.", set()),  # a longer name: a ward of Hà Nội
+        ("Ca sĩ Mỹ Linh biểu diễn.", set()),  # a person
+        ("Mỹ phẩm giả bị thu giữ.", set()),  # cosmetics, capitalised by the sentence
+        ("Thủ tướng Anh Theresa May thăm Pháp.", set()),  # "Anh", "Pháp" are also words and names: left out
+        ("Chúng tôi nói với họ.", set()),
+    ],
+)
+def test_countries_in(text: str, countries: set[str]) -> None:
+    assert countries_in(text) == countries
+
+
+@pytest.mark.parametrize(
     ("question", "cited", "other"),
     [
         # a trap: the asked province's figure is another province's
@@ -292,6 +313,22 @@ def test_provinces_in(text: str, provinces: set[str]) -> None:
         ("Giá lúa ở An Giang hôm nay bao nhiêu?", ["Giá lúa tăng 200 đồng/kg."], []),
         # a question naming no province pins none
         ("Giá vàng hôm nay bao nhiêu?", ["Giá vàng ở TP.HCM là 36,5 triệu đồng/lượng."], []),
+        # world: the country swapped
+        (
+            "Doha phải đóng cửa căn cứ quân sự của Mỹ trong bao lâu?",
+            ["Doha phải đóng cửa căn cứ quân sự của Thổ Nhĩ Kỳ."],
+            ["Thổ Nhĩ Kỳ"],
+        ),
+        # business, an English question: the country named both ways
+        ("How much did Apple invest in China?", ["Apple đầu tư 1 tỷ USD vào Trung Quốc."], []),
+        # sports: both sides named
+        ("U23 Việt Nam thắng Thái Lan mấy bàn?", ["Thái Lan thua 0-2."], []),
+        # Việt Nam goes unsaid in Vietnamese news: asked alone, it pins nothing
+        ("Đoàn Việt Nam dự SEA Games có bao nhiêu thành viên?", ["Đoàn có 700 thành viên, Singapore 500."], []),
+        # ... but named beside another country, it counts: the sentence about Việt Nam answers
+        ("Ai ghi bàn cho U15 Việt Nam trước Campuchia?", ["Văn Tùng ghi bàn cho U15 Việt Nam."], []),
+        # a province asked, a country stated: different kinds, no swap
+        ("Đà Nẵng đón bao nhiêu khách?", ["Khách Hàn Quốc tăng 30%."], []),
     ],
 )
 def test_other_provinces(question: str, cited: list[str], other: list[str]) -> None:
