@@ -291,6 +291,7 @@ def test_provinces_in(text: str, provinces: set[str]) -> None:
         ("Trade between the US and the UK grew.", {"Mỹ"}),  # "Anh" is a word and a name: left out
         ("Hàn Quốc và Triều Tiên nối lại đàm phán.", {"Hàn Quốc", "Triều Tiên"}),
         ("North Korea fired a missile.", {"Triều Tiên"}),
+        ("Which Thai club signed the Japanese striker?", {"Thái Lan", "Nhật Bản"}),  # adjectives
         ("Cộng hòa Séc đón 9,3 nghìn khách Việt Nam.", {"Việt Nam"}),
         ("Nhà ở Mỹ Đình, Hà Nội tăng giá.", set()),  # a longer name: a ward of Hà Nội
         ("Ca sĩ Mỹ Linh biểu diễn.", set()),  # a person
