@@ -292,7 +292,11 @@ class AnswerChain:
             # A stream as long as the limit was cut off (llama.cpp and OpenAI servers stream a token a piece).
             answer = self._finish(state, "".join(pieces), truncated=len(pieces) >= max_tokens)
             if first is not None and (answer.refused or answer.mode != "generative"):
-                answer = first  # the second reply may replace the quote with checked words, nothing else
+                # The second reply may replace the quote with checked words, nothing else; the quote
+                # goes out with what the second try noted and with its time counted.
+                state.notes.append("giữ câu trích: câu trả lời lần hai không qua kiểm tra")
+                total = {**first.timings_ms, "total": elapsed_ms(state.t0)}
+                answer = replace(first, notes=tuple(state.notes), timings_ms=total)
             first = answer
             picked = self._pick(state) if attempt == 0 and answer.fallback == EXTRACTIVE_UNVERIFIED else []
             if not picked:

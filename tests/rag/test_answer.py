@@ -527,6 +527,10 @@ def test_the_second_reply_cannot_refuse_what_the_quote_answers() -> None:
     assert len(llm.calls) == 2
     assert answer.fallback == EXTRACTIVE_UNVERIFIED and not answer.refused
     assert "18 tỷ 450 triệu đồng" in answer.answer
+    # The record says a second reply was asked for, and why it was not kept.
+    assert any(note.startswith("hỏi lại mô hình") for note in answer.notes)
+    assert any("mô hình trả lời không tìm thấy" in note for note in answer.notes)
+    assert answer.notes[-1].startswith("giữ câu trích")
 
 
 def test_an_unverified_reply_falls_back_to_the_clause_stating_the_asked_figure() -> None:
