@@ -164,6 +164,12 @@ class DiacriticRestorer:
         # A word typed with marks, or a number, stays as typed but is context for its neighbours
         # ("nam 2024" is "năm 2024"); a code of letters and digits ("U15", "4G") breaks it.
         candidates = [self._candidates(w, f) for w, f in zip(words, folded, strict=True)]
+        if not query.isupper():
+            # An acronym ("TEU", "DHQG") in a question not typed in capitals throughout takes no
+            # tone marks: at most its "Đ" comes back ("ĐHQG"), never a word's marks ("TẾU").
+            for i, (w, f) in enumerate(zip(words, folded, strict=True)):
+                if len(w) > 1 and w.isupper():
+                    candidates[i] = [(form, n) for form, n in candidates[i] if form.replace("đ", "d") == f]
         fixed = {i for i, w in enumerate(words) if w.isdigit() or has_diacritics(w)}
         forms = best_forms(folded, candidates, self._model.bigram, self._model.total, self._model.followers)
         for a, b in _name_runs(words):
