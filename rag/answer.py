@@ -7,7 +7,7 @@ Trust rules:
   it compares or lists them), and its numbers appear among those articles, otherwise the reply
   is the fixed refusal with the closest passages as "see also";
 - the top article's sentences stating the asked kind of fact must not be about another year
-  or province than the asked one (a trap swaps them);
+  or province (or country) than the asked one (a trap swaps them);
 - otherwise one calibrated score (rag/confidence.py) weighs how closely, how fully and with
   what kind of fact (a number of the counted thing, a name) the evidence answers, and refuses
   below `answer.min_confidence`;
@@ -70,7 +70,7 @@ from rag.reply_check import (
     asked_first,
     figures_apart,
     finished_part,
-    other_provinces,
+    other_places,
     other_years,
     unanswered_reason,
     verify_answer,
@@ -192,9 +192,9 @@ class AnswerChain:
         if state.refusal_reason is None and (other := other_years(state.asked, answering)):
             # The answering sentences are about another year than the one asked (a trap swaps it).
             state.refusal_reason = f"các câu trả lời nói về năm khác ({', '.join(other)})"
-        elif state.refusal_reason is None and (other := other_provinces(state.asked, answering)):
-            # ... or about another province (a trap swaps it between two provinces' stories).
-            state.refusal_reason = f"các câu trả lời nói về tỉnh khác ({', '.join(other)})"
+        elif state.refusal_reason is None and (other := other_places(state.asked, answering)):
+            # ... or about another province or country (a trap swaps it between two stories).
+            state.refusal_reason = f"các câu trả lời nói về tỉnh, nước khác ({', '.join(other)})"
         typed = states_asked(state.asked, best)
         state.signals = answer_signals(state.standalone, state.language, coverage_set, state.dense, typed)
         if state.refusal_reason is not None or not state.evidence:

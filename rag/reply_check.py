@@ -80,7 +80,7 @@ def other_years(question: str, cited: Sequence[str]) -> list[str]:
     return sorted(stated) if asked and stated and not asked & stated else []
 
 
-def other_provinces(question: str, cited: Sequence[str]) -> list[str]:
+def other_places(question: str, cited: Sequence[str]) -> list[str]:
     """The provinces (or countries) the cited passages name when the question names one and none of them does.
 
     "Hà Nội có bao nhiêu bài thi đạt 9,75?" answered from "Sở GD-ĐT Đà Nẵng cho biết có 2 bài
@@ -152,8 +152,9 @@ def verify_answer(
     by_n = {e.n: e for e in evidence}
     kept: list[MarkedSentence] = []
     notes: list[str] = []
+    shown = [e.text for e in evidence]
     for s in split_marked(text, list(by_n)):
-        if (bare := without_conversions(s.text, [e.text for e in evidence])) != s.text:
+        if (bare := without_conversions(s.text, shown)) != s.text:
             notes.append(f"bỏ số quy đổi trong ngoặc mà bài không nêu: {s.text!r}")
             s = replace(s, text=bare)
         if question and adds_nothing(s.text, question):
@@ -200,8 +201,8 @@ def verify_answer(
         if other := other_years(question, [e.text for e in cited]):
             notes.append(f"bỏ câu dựa vào đoạn nói về năm khác ({', '.join(other)}): {s.text!r}")
             continue
-        if other := other_provinces(question, [e.text for e in cited]):
-            notes.append(f"bỏ câu dựa vào đoạn nói về tỉnh khác ({', '.join(other)}): {s.text!r}")
+        if other := other_places(question, [e.text for e in cited]):
+            notes.append(f"bỏ câu dựa vào đoạn nói về tỉnh, nước khác ({', '.join(other)}): {s.text!r}")
             continue
         kept.append(tighten(s, cited, facts))
     return kept, notes

@@ -12,7 +12,7 @@ from rag.reply_check import (
     asked_first,
     figures_apart,
     finished_part,
-    other_provinces,
+    other_places,
     other_years,
     premise_context,
     unanswered_reason,
@@ -332,8 +332,8 @@ def test_countries_in(text: str, countries: set[str]) -> None:
         ("Đà Nẵng đón bao nhiêu khách?", ["Khách Hàn Quốc tăng 30%."], []),
     ],
 )
-def test_other_provinces(question: str, cited: list[str], other: list[str]) -> None:
-    assert other_provinces(question, cited) == other
+def test_other_places(question: str, cited: list[str], other: list[str]) -> None:
+    assert other_places(question, cited) == other
 
 
 @pytest.mark.parametrize(
