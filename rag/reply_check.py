@@ -188,9 +188,16 @@ def verify_answer(
                 notes.append(f"bỏ phần mở đầu nhắc lại câu hỏi ({support.describe()})")
                 s, facts = replace(s, text=rest), facts_in(rest)
             else:
-                # The citation shows the story's sentence that states the premise, beside the quote.
+                # The citation shows the story's sentence that states the premise, beside the quote;
+                # a premise no one sentence of the story states cannot be shown, so the sentence goes
+                # ("căn cứ của Mỹ" where "Mỹ" and "Doha" are never said together).
                 story = (articles or {}).get(cited[0].source, "")
-                s = replace(s, context=premise_context(story, cited[0].title, support))
+                if (context := premise_context(story, cited[0].title, support)) is None:
+                    notes.append(
+                        f"bỏ câu nhắc lại dữ kiện mà không câu nào của bài nêu ({support.describe()}): {s.text!r}"
+                    )
+                    continue
+                s = replace(s, context=context)
                 notes.append(f"câu nhắc lại dữ kiện của câu hỏi có trong bài ({support.describe()})")
         elif not support.ok:
             notes.append(f"bỏ câu có dữ kiện không có trong đoạn trích dẫn ({support.describe()}): {s.text!r}")

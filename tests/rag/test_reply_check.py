@@ -117,6 +117,20 @@ STORIES = {"bng.txt": "Bộ Ngoại giao tổng kết năm 2021. Bộ trưởng 
         # ... not when the story lacks it, or the question never stated it
         ("Bộ trưởng Bùi Thanh Sơn đã chỉ đạo sát sao [1].", "Bộ trưởng Bùi Thanh Sơn đã làm gì?", {}, False),
         ("Bộ trưởng Bùi Thanh Sơn đã chỉ đạo sát sao [1].", "Bộ trưởng đã làm gì?", STORIES, False),
+        # two premise names the story never states in one sentence cannot be shown beside the quote
+        (
+            "Bộ trưởng Bùi Thanh Sơn đã chỉ đạo sát sao tại Hà Nội [1].",
+            "Bộ trưởng Bùi Thanh Sơn đã làm gì tại Hà Nội?",
+            {"bng.txt": "Bộ tổng kết năm 2021 tại Hà Nội. Ông Bùi Thanh Sơn chủ trì. Bộ trưởng đã chỉ đạo sát sao."},
+            False,
+        ),
+        # ... while one sentence stating both is shown beside the quote
+        (
+            "Bộ trưởng Bùi Thanh Sơn đã chỉ đạo sát sao tại Hà Nội [1].",
+            "Bộ trưởng Bùi Thanh Sơn đã làm gì tại Hà Nội?",
+            {"bng.txt": "Bộ tổng kết năm 2021. Ông Bùi Thanh Sơn chủ trì tại Hà Nội. Bộ trưởng đã chỉ đạo sát sao."},
+            True,
+        ),
         # a premise year does not excuse a passage dated to another year
         ("Năm 2021, đã xác minh 26 trường hợp [2].", "Năm 2021 đã xác minh bao nhiêu trường hợp?", STORIES, False),
     ],
