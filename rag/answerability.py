@@ -19,8 +19,8 @@ from dataclasses import replace
 
 from rag.citations import parse_markers
 from rag.entities import entities
-from rag.evidence import Evidence, terms
-from rag.facts import asks_figure, states_asked_figure
+from rag.evidence import Evidence, coverage, terms
+from rag.facts import asked_figure, asks_figure, figures, states_asked_figure
 from rag.question_parts import question_parts
 from rag.text import fold_accents, numbers_in, shortened
 from rag.verification import facts_in
@@ -211,7 +211,40 @@ def parts_left_out(question: str, text: str) -> list[str]:
     parts = question_parts(question)
     if len(parts) < 2:
         return []
-    return [p for p in parts if not states_asked(p, []) and not states_asked(p, [text])]
+    typed = [p for p in parts if not states_asked(p, [])]
+    left = [p for p in typed if not states_asked(p, [text])]
+    short = _figures_short([p for p in typed if p not in left], question, text)
+    return [p for p in parts if p in left or p in short]
+
+
+def _figures_short(parts: Sequence[str], question: str, text: str) -> list[str]:
+    """Parts asking the same kind of figure ("thu bao nhiêu trong tuần và tổng doanh thu là bao
+    nhiêu") that one stated figure cannot both answer: with fewer new figures of that kind than
+    parts, those sharing the fewest words with the text are the ones left out."""
+    asked = {f.value for f in figures(question)}
+    new = {(f.value, f.kind) for f in figures(_MARKERS.sub(" ", text)) if f.value not in asked}
+    groups: dict[str, list[str]] = {}
+    for part in parts:
+        if asks_figure(part):
+            kind, unit = asked_figure(part)
+            groups.setdefault("amount" if kind == "money" or (kind == "count" and not unit) else kind, []).append(part)
+    short: list[str] = []
+    for key, group in groups.items():
+        stated = len({value for value, kind in new if kind in _FITTING_KINDS.get(key, (key,))})
+        if len(group) > stated:
+            short.extend(sorted(group, key=lambda p: coverage(p, text))[: len(group) - stated])
+    return short
+
+
+_MARKERS = re.compile(r"\[\d+\]")
+# The kinds of stated figure that may answer a group of asks: an amount ("thu bao nhiêu") may be
+# money, a count or a share; "khi nào" a span ("sau 3 ngày"); a size is a number with its unit.
+_FITTING_KINDS: dict[str, tuple[str, ...]] = {
+    "amount": ("count", "money", "percent"),
+    "count": ("count",),
+    "time": ("time", "duration"),
+    "measure": ("count",),
+}
 
 
 def states_asked(question: str, texts: Sequence[str]) -> bool:

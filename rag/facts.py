@@ -42,6 +42,8 @@ _TIME_AFTER = re.compile(
 # Two numbers around a slash that cannot be a day/month or a month/year.
 _FRACTION = re.compile(r"(?<![\d.,])(?:\d{3,}|\d{1,3}(?:[.,]\d{3})+)\s*/\s*\d|\d\s*/\s*\d{1,3}(?:[.,]\d{3})+(?![\d.,])")
 _QUARTER_BEFORE = re.compile(r"\b(?:quy|quarter|q)\s*$")
+# A clock time written the news way: "15h", "22h20", "7h30'" (no space before the "h").
+_CLOCK_AFTER = re.compile(r"h(?:\d{2})?(?![a-z])")
 # "đứng ở vị trí 41" is a rank; "chuyển đổi vị trí 251 cán bộ" counts people.
 _ORDINAL_BEFORE = re.compile(r"\b(?:thu|hang|top|no\.?|(?:o|tai|dung|xep|giu|len|xuong) vi tri)\s*$")
 _ORDINAL_AFTER = re.compile(r"(?:st|nd|rd|th)\b")
@@ -67,6 +69,8 @@ def figures(text: str) -> list[Figure]:
     for m in _NUMBER.finditer(folded):
         before, after = folded[max(0, m.start() - 16) : m.start()], folded[m.end() : m.end() + 80]
         raw = m.group(0)
+        if before.endswith("h") and before[-2:-1].isdigit():
+            continue  # the minutes of a clock time ("19h30")
         kind: FigureKind
         if m.start() in scores and not _TIME_BEFORE.search(before):
             kind = "score"
@@ -80,7 +84,7 @@ def figures(text: str) -> list[Figure]:
             kind = "ordinal"
         elif _FRACTION.search(folded[max(0, m.start() - 12) : m.end() + 12]):
             kind = "count"  # "6.385/10.418 bài thi": a share of a total, not a date
-        elif years_in(raw) == [raw] or _TIME_BEFORE.search(before):
+        elif years_in(raw) == [raw] or _TIME_BEFORE.search(before) or _CLOCK_AFTER.match(after):
             kind = "time"
         elif _TIME_AFTER.match(after):
             # "30 ngày", "2 năm", "15 tháng tù": a span of time ("ngày 30", "5/6" are dates)
@@ -89,7 +93,8 @@ def figures(text: str) -> list[Figure]:
             kind = "count"
         per = _PER_UNIT.match(after[_money_end(after) :]) if kind == "money" else None
         aside = _ASIDE.match(after)
-        word = per or _WORD_AFTER.match(after[aside.end() :] if aside else after)
+        clock = kind == "time" and _CLOCK_AFTER.match(after)
+        word = per or (None if clock else _WORD_AFTER.match(after[aside.end() :] if aside else after))
         if kind == "count" and (_RANGE_AFTER.match(after) or after.lstrip().startswith("/")):
             ranges.append(len(found))
         found.append(Figure(canonical_number(raw), kind, word.group(1) if word else ""))
@@ -145,11 +150,16 @@ _MARKED_COUNTED = re.compile(r"\b(?:bao nhiêu|mấy)\s+(\w+)")
 _ASKS_QUANTITY = re.compile(r"\bbao nhieu\b|\bhow (many|much)\b|\bwhat (share|percentage|proportion)\b")
 
 
+# "mấy giờ" asks a time of day; "bao nhiêu giờ" and "mấy tiếng" ask a span.
+_ASKS_CLOCK = re.compile(r"\bmấy giờ\b")
+
+
 def _asked(question: str) -> str:
     """Folded, lower-case question with "mấy" read as "bao nhiêu": folded, "mấy" would be
     "máy" (a machine, "nhà máy"), so it is told apart before the marks go. A question typed
     without marks reaches here with them restored (the answer chain restores it first)."""
-    return " ".join(normalise_numerals(re.sub(r"\bmấy\b", "bao nhiêu", question.lower())).split())
+    marked = _ASKS_CLOCK.sub("giờ nào", question.lower())
+    return " ".join(normalise_numerals(re.sub(r"\bmấy\b", "bao nhiêu", marked)).split())
 
 
 # Questions asking when: their answer states a date, a year or a time.

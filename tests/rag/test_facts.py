@@ -41,6 +41,10 @@ from rag.text import numbers_in
         # the first number of a range is what the second is
         ("Thuế dự kiến 3.000-6.000 đồng/lít.", Figure("3000", "money", "lit")),
         ("Lương từ 5 đến 7 triệu đồng.", Figure("5", "money", "dong")),
+        # a clock time written the news way (society, sports, transport)
+        ("Vụ cháy xảy ra lúc 14h chiều qua.", Figure("14", "time", "")),
+        ("Trận đấu bắt đầu lúc 19h30 tối nay.", Figure("19", "time", "")),
+        ("Tàu chở 200 hành khách.", Figure("200", "count", "hanh khach")),
     ],
 )
 def test_figures(text: str, expected: Figure) -> None:
@@ -74,6 +78,9 @@ def test_figures(text: str, expected: Figure) -> None:
         ("Trận đấu diễn ra ngày nào?", "time", ""),
         ("Cầu vượt dự kiến khởi công vào thời gian nào?", "time", ""),
         ("Tàu SE1 rời ga Hà Nội giờ nào?", "time", ""),
+        # "mấy giờ" asks the time of day, "bao nhiêu giờ" a span
+        ("Giá xăng điều chỉnh từ mấy giờ?", "time", ""),
+        ("Phiên tòa kéo dài bao nhiêu giờ?", "duration", "gio"),
         # folded, "thứ"/"hạng" would collide with "doanh thu" and "ngân hàng"
         ("Năm 2016 siêu thị doanh thu bao nhiêu?", "money", ""),
         ("Ông vay ngân hàng bao nhiêu tiền?", "money", ""),

@@ -108,6 +108,37 @@ def test_answers_asked_type_by_parts(question: str, text: str, fits: bool) -> No
         ("Nhiệt độ cao nhất là bao nhiêu và vì sao nắng nóng kéo dài?", "Nhiệt độ cao nhất là 39,2 độ C [1].", []),
         # one ask only
         ("Công ty lãi bao nhiêu trong quý III?", "Công ty báo lỗ [1].", []),
+        # box office: two amounts asked, one stated (the part sharing fewer words is the one left out)
+        (
+            "Phim thu bao nhiêu trong tuần đầu và tổng doanh thu toàn cầu là bao nhiêu?",
+            "Phim thu 142,7 triệu USD trong tuần đầu [1].",
+            ["tổng doanh thu toàn cầu là bao nhiêu?"],
+        ),
+        (
+            "Phim thu bao nhiêu trong tuần đầu và tổng doanh thu toàn cầu là bao nhiêu?",
+            "Phim thu 142,7 triệu USD trong tuần đầu, toàn cầu 278 triệu USD [1].",
+            [],
+        ),
+        # accidents: two counts of people, one stated (the marker "[1]" is no figure)
+        (
+            "Có bao nhiêu người chết và bao nhiêu người bị thương?",
+            "Vụ tai nạn làm 3 người chết [1].",
+            ["bao nhiêu người bị thương?"],
+        ),
+        (
+            "Có bao nhiêu người chết và bao nhiêu người bị thương?",
+            "Vụ tai nạn làm 3 người chết, 5 người bị thương [1].",
+            [],
+        ),
+        # fuel prices: "mấy giờ" asks a clock time, "15h" states one
+        ("Giá xăng tăng bao nhiêu đồng một lít và từ mấy giờ?", "Giá xăng tăng 500 đồng/lít từ 15h chiều nay [1].", []),
+        (
+            "Giá xăng tăng bao nhiêu đồng một lít và từ mấy giờ?",
+            "Giá xăng tăng 500 đồng/lít từ chiều nay [1].",
+            ["từ mấy giờ?"],
+        ),
+        # league table: a rank and points are different kinds, one figure each
+        ("Đội đứng thứ mấy và có bao nhiêu điểm?", "Đội đứng thứ 3 với 45 điểm [1].", []),
     ],
 )
 def test_parts_left_out(question: str, answer: str, left: list[str]) -> None:
