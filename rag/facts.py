@@ -152,6 +152,17 @@ _ASKS_QUANTITY = re.compile(r"\bbao nhieu\b|\bhow (many|much)\b|\bwhat (share|pe
 
 # "mấy giờ" asks a time of day; "bao nhiêu giờ" and "mấy tiếng" ask a span.
 _ASKS_CLOCK = re.compile(r"\bmấy giờ\b")
+# Before a word for people, "mấy" is also a plural ("mấy cháu", "mấy đứa trẻ": those children):
+# it asks nothing when another word of the same clause does the asking ("Vì sao bố mẹ mấy cháu...").
+_PLURAL_MAY = re.compile(r"\bmấy(?=\s+(?:cháu|đứa|em|anh|chị|ông|bà|cô|chú|bạn|cậu|người)\b)")
+_OTHER_ASK = re.compile(r"\b(?:nào|gì|vì sao|tại sao|sao|ai|đâu|thế nào|ra sao)\b")
+_CLAUSE_BREAK = re.compile(r"([,;]|\bvà\b|\bcòn\b)")
+
+
+def _plural_may(marked: str) -> str:
+    # Clause by clause: "Có mấy người chết, ai là tài xế?" still asks a count.
+    pieces = _CLAUSE_BREAK.split(marked)
+    return "".join(_PLURAL_MAY.sub("các", p) if _PLURAL_MAY.search(p) and _OTHER_ASK.search(p) else p for p in pieces)
 
 
 def _asked(question: str) -> str:
@@ -159,6 +170,7 @@ def _asked(question: str) -> str:
     "máy" (a machine, "nhà máy"), so it is told apart before the marks go. A question typed
     without marks reaches here with them restored (the answer chain restores it first)."""
     marked = _ASKS_CLOCK.sub("giờ nào", question.lower())
+    marked = _plural_may(marked)
     return " ".join(normalise_numerals(re.sub(r"\bmấy\b", "bao nhiêu", marked)).split())
 
 
@@ -329,10 +341,11 @@ def states_asked_figure(question: str, texts: list[str]) -> bool:
 # -- years
 
 # A year after these words is a baseline or a bound, not when the sentence's facts happened:
-# "tăng 20% so với cùng kỳ năm 2017", "mục tiêu đến năm 2020", "hoạt động từ năm 1993"
-# (folded, lower case; up to a few words before the year).
+# "tăng 20% so với cùng kỳ năm 2017", "mục tiêu đến năm 2020", "hoạt động từ năm 1993", and
+# a model year ("bản đời 2016", "phiên bản 2017") (folded, lower case; up to a few words before the year).
 _NOT_DATING = re.compile(
-    r"(?:\bso voi|\bcung ky|\bden|\btoi|\btruoc|\bke tu|\btu|\bsince|\bby|\buntil|\bcompared (?:to|with))"
+    r"(?:\bso voi|\bcung ky|\bden|\btoi|\btruoc|\bke tu|\btu|\bsince|\bby|\buntil|\bcompared (?:to|with)"
+    r"|\bdoi|\bphien ban|\bmodel)"
     r"(?:\s+(?:nam|thang \d+|nam hoc|the year|[\d/]+))*\s*$"
 )
 _YEAR_RANGE = re.compile(r"\b((?:19|20)\d\d)\s*[-–]\s*((?:19|20)\d\d)\b")

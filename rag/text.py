@@ -119,11 +119,24 @@ def _roman(numeral: str) -> int:
     return sum(-v if i + 1 < len(values) and values[i + 1] > v else v for i, v in enumerate(values))
 
 
+# A rank in words after a verb of ranking ("xếp thứ hai", "đứng thứ ba", "về nhì", "hạng tư"),
+# folded. Only after such a verb: alone, "thứ Hai" is Monday and "thứ năm" Thursday.
+_RANK_WORD = re.compile(
+    r"\b((?:xep|dung|ve|gianh|gianh vi tri|o vi tri|vi tri|hang|xep hang)(?: o)?(?: vi tri)?)\s+"
+    r"(?:thu\s+)?(nhat|nhi|hai|ba|tu|nam|sau|bay|tam|chin|muoi)\b"
+)
+_RANK_VALUE = {
+    "nhat": 1, "nhi": 2, "hai": 2, "ba": 3, "tu": 4, "nam": 5, "sau": 6, "bay": 7, "tam": 8, "chin": 9, "muoi": 10,
+}  # fmt: skip
+
+
 def normalise_numerals(text: str) -> str:
     """Folded, lower-case text with Roman numerals after "quý", "khóa"... written in digits:
-    "quý III/2024" and "quý 3/2024" are the same quarter."""
+    "quý III/2024" and "quý 3/2024" are the same quarter; a rank in words too ("xếp thứ hai" is
+    "xếp thứ 2")."""
     folded = fold_accents(slash_dates(text)).lower()
-    return _ROMAN_AFTER.sub(lambda m: f"{m.group(1)} {_roman(m.group(2))}", folded)
+    folded = _ROMAN_AFTER.sub(lambda m: f"{m.group(1)} {_roman(m.group(2))}", folded)
+    return _RANK_WORD.sub(lambda m: f"{m.group(1)} thu {_RANK_VALUE[m.group(2)]}", folded)
 
 
 # Some papers write dates with dots: "ngày 21.6", "sáng 3.7.2017", "tháng 1.2017". Vietnamese

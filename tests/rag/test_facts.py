@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from rag.facts import Figure, asked_figure, dating_years, figures, is_comparison
+from rag.facts import Figure, asked_figure, asks_figure, dating_years, figures, is_comparison
 from rag.text import numbers_in
 
 
@@ -45,6 +45,10 @@ from rag.text import numbers_in
         ("Vụ cháy xảy ra lúc 14h chiều qua.", Figure("14", "time", "")),
         ("Trận đấu bắt đầu lúc 19h30 tối nay.", Figure("19", "time", "")),
         ("Tàu chở 200 hành khách.", Figure("200", "count", "hanh khach")),
+        # a rank in words after a verb of ranking (sports, education, business)
+        ("Bồ Đào Nha đang xếp thứ hai trong bảng với 15 điểm.", Figure("2", "ordinal", "trong bang")),
+        ("Đội tuyển nữ về nhì tại giải.", Figure("2", "ordinal", "tai giai")),
+        ("Trường đứng hạng ba khu vực.", Figure("3", "ordinal", "khu vuc")),
     ],
 )
 def test_figures(text: str, expected: Figure) -> None:
@@ -109,6 +113,9 @@ def test_figures(text: str, expected: Figure) -> None:
         # a price stated after the counted noun does not make it a money question
         ("Đã bán được bao nhiêu vé giá 10 nghìn đồng?", "count", "ve gia"),
         ("Công ty lỗ bao nhiêu tỷ đồng?", "money", ""),
+        # "mấy" before people is a plural when another word asks (health, society)
+        ("Vì sao bố mẹ mấy cháu không đưa con đi viện ngay?", "count", ""),
+        ("Có mấy cháu bị ngộ độc?", "count", "chau bi ngo doc"),
     ],
 )
 def test_asked_figure(question: str, kind: str, unit: str) -> None:
@@ -154,7 +161,25 @@ def test_is_comparison(question: str, expected: bool) -> None:
         ("Nhà máy hoạt động từ năm 1993.", set()),
         ("Giai đoạn 2016-2018, tỉnh trồng 3.000 ha rừng.", {"2016", "2017", "2018"}),
         ("Bộ tiếp nhận 2.022 đơn và 1.2019 hồ sơ.", set()),
+        # a model year is no date of the facts (vehicles, technology)
+        ("Honda City bán song song cùng bản đời 2016, đạt 654 xe.", set()),
+        ("Mẫu Civic phiên bản 2017 ra mắt năm 2016.", {"2016"}),
     ],
 )
 def test_dating_years(text: str, years: set[str]) -> None:
     assert dating_years(text) == years
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        # "mấy" before people asks nothing when "vì sao", "nào"... asks in the same clause
+        ("Vì sao bố mẹ mấy cháu không đưa con đi viện ngay khi các cháu mệt, nôn?", False),
+        ("Chất độc nào trong loại hạt mấy đứa trẻ ăn phải?", False),
+        ("Có mấy cháu bị ngộ độc?", True),
+        ("Có mấy người chết, ai là tài xế?", True),
+        ("Thế hệ này có mấy phiên bản, phiên bản nào rẻ nhất?", True),
+    ],
+)
+def test_asks_figure_reads_plural_may(question: str, expected: bool) -> None:
+    assert asks_figure(question) is expected
