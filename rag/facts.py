@@ -152,6 +152,8 @@ _ASKS_QUANTITY = re.compile(r"\bbao nhieu\b|\bhow (many|much)\b|\bwhat (share|pe
 
 # "mấy giờ" asks a time of day; "bao nhiêu giờ" and "mấy tiếng" ask a span.
 _ASKS_CLOCK = re.compile(r"\bmấy giờ\b")
+# "sinh năm bao nhiêu", "năm mấy" ask a year; "mỗi năm bao nhiêu" a yearly amount, "bao nhiêu năm" a span.
+_ASKS_YEAR = re.compile(r"(?<!mỗi )(?<!một )(?<!hằng )(?<!hàng )(?<!trong )(?<!/)\bnăm bao nhiêu\b")
 # Before a word for people, "mấy" is also a plural ("mấy cháu", "mấy đứa trẻ": those children):
 # it asks nothing when another word of the same clause does the asking ("Vì sao bố mẹ mấy cháu...").
 _PLURAL_MAY = re.compile(r"\bmấy(?=\s+(?:cháu|đứa|em|anh|chị|ông|bà|cô|chú|bạn|cậu|người)\b)")
@@ -170,8 +172,8 @@ def _asked(question: str) -> str:
     "máy" (a machine, "nhà máy"), so it is told apart before the marks go. A question typed
     without marks reaches here with them restored (the answer chain restores it first)."""
     marked = _ASKS_CLOCK.sub("giờ nào", question.lower())
-    marked = _plural_may(marked)
-    return " ".join(normalise_numerals(re.sub(r"\bmấy\b", "bao nhiêu", marked)).split())
+    marked = _ASKS_YEAR.sub("năm nào", re.sub(r"\bmấy\b", "bao nhiêu", _plural_may(marked)))
+    return " ".join(normalise_numerals(marked).split())
 
 
 # Questions asking when: their answer states a date, a year or a time.

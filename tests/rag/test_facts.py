@@ -116,6 +116,10 @@ def test_figures(text: str, expected: Figure) -> None:
         # "mấy" before people is a plural when another word asks (health, society)
         ("Vì sao bố mẹ mấy cháu không đưa con đi viện ngay?", "count", ""),
         ("Có mấy cháu bị ngộ độc?", "count", "chau bi ngo doc"),
+        # "năm bao nhiêu" asks a year, "mỗi năm bao nhiêu" an amount a year (business, law)
+        ("Tổng giám đốc sinh năm bao nhiêu?", "time", ""),
+        ("Nhà máy xây năm mấy?", "time", ""),
+        ("Công ty nộp thuế mỗi năm bao nhiêu?", "count", ""),
     ],
 )
 def test_asked_figure(question: str, kind: str, unit: str) -> None:
