@@ -120,23 +120,31 @@ def _roman(numeral: str) -> int:
 
 
 # A rank in words after a verb of ranking ("xếp thứ hai", "đứng thứ ba", "về nhì", "hạng tư"),
-# folded. Only after such a verb: alone, "thứ Hai" is Monday and "thứ năm" Thursday.
+# read with marks: folded, "đứng" would be "dùng" (use) and "về" "vé" (ticket). "thứ" is needed
+# but after "hạng" and for "nhất"/"nhì": alone, "thứ Hai" is Monday and "thứ năm" Thursday.
 _RANK_WORD = re.compile(
-    r"\b((?:xep|dung|ve|gianh|gianh vi tri|o vi tri|vi tri|hang|xep hang)(?: o)?(?: vi tri)?)\s+"
-    r"(?:thu\s+)?(nhat|nhi|hai|ba|tu|nam|sau|bay|tam|chin|muoi)\b"
+    r"\b(xếp|đứng|về|giành|vị trí|hạng)(\s+(?:ở\s+)?(?:vị trí\s+)?)(?:(thứ)\s+)?"
+    r"(nhất|nhì|hai|ba|tư|năm|sáu|bảy|tám|chín|mười)\b",
+    re.IGNORECASE,
 )
 _RANK_VALUE = {
-    "nhat": 1, "nhi": 2, "hai": 2, "ba": 3, "tu": 4, "nam": 5, "sau": 6, "bay": 7, "tam": 8, "chin": 9, "muoi": 10,
+    "nhất": 1, "nhì": 2, "hai": 2, "ba": 3, "tư": 4, "năm": 5, "sáu": 6, "bảy": 7, "tám": 8, "chín": 9, "mười": 10,
 }  # fmt: skip
+
+
+def _rank_in_digits(m: re.Match[str]) -> str:
+    verb, gap, thu, word = m.group(1), m.group(2), m.group(3), m.group(4).lower()
+    if thu is None and word not in ("nhất", "nhì") and verb.lower() != "hạng":
+        return m.group(0)
+    return f"{verb}{gap}thứ {_RANK_VALUE[word]}"
 
 
 def normalise_numerals(text: str) -> str:
     """Folded, lower-case text with Roman numerals after "quý", "khóa"... written in digits:
     "quý III/2024" and "quý 3/2024" are the same quarter; a rank in words too ("xếp thứ hai" is
     "xếp thứ 2")."""
-    folded = fold_accents(slash_dates(text)).lower()
-    folded = _ROMAN_AFTER.sub(lambda m: f"{m.group(1)} {_roman(m.group(2))}", folded)
-    return _RANK_WORD.sub(lambda m: f"{m.group(1)} thu {_RANK_VALUE[m.group(2)]}", folded)
+    folded = fold_accents(_RANK_WORD.sub(_rank_in_digits, slash_dates(text))).lower()
+    return _ROMAN_AFTER.sub(lambda m: f"{m.group(1)} {_roman(m.group(2))}", folded)
 
 
 # Some papers write dates with dots: "ngày 21.6", "sáng 3.7.2017", "tháng 1.2017". Vietnamese
