@@ -295,6 +295,10 @@ def same_unit(asked: str, stated: str) -> bool:
     if said[0] in _OBJECT_CLASSIFIERS:
         # "chiếc" counts things of any kind: "bán được 232 chiếc" answers "bao nhiêu xe".
         return True
+    if words[0] in _OBJECT_CLASSIFIERS:
+        # ... and the other way: "bán được bao nhiêu chiếc" is answered by "585 xe"; "bao nhiêu
+        # chiếc xe máy" by a count of "xe".
+        return len(words) == 1 or same_unit(" ".join(words[1:]), stated)
     initials = "".join(w[0] for w in words)
     # "TTHC" for "thủ tục hành chính"; "CBCCVC" (cán bộ, công chức, viên chức) also counts the
     # "cán bộ" asked, "HSSV" the "học sinh": the asked noun's two syllables open the abbreviation

@@ -75,6 +75,10 @@ from rag.evidence import Evidence
         ("Hãng bán được bao nhiêu xe trong tháng 5?", "Tháng 5, hãng bán được 1.240 chiếc Vios.", True),
         ("Hãng hàng không nhận bao nhiêu máy bay?", "Hãng đã nhận 3 chiếc trong năm nay.", True),
         ("Hãng bán được bao nhiêu xe trong tháng 5?", "Tháng 5, hãng có 1.240 đại lý.", False),
+        # ... and asked by its classifier, answered by the noun (vehicles, aviation)
+        ("Mẫu xe bán được bao nhiêu chiếc?", "Mẫu xe đã tiêu thụ được 585 xe.", True),
+        ("Hãng nhận bao nhiêu chiếc máy bay?", "Hãng đã nhận 3 máy bay.", True),
+        ("Hãng nhận bao nhiêu chiếc máy bay?", "Hãng có 3 phi công mới.", False),
         # the counted noun before a bare number ("... là 12.000"), across desks
         ("Có bao nhiêu thí sinh đăng ký dự thi?", "Tổng số thí sinh đăng ký là 12.000.", True),
         ("Có bao nhiêu thí sinh đăng ký dự thi?", "Tổng số trường tham gia là 120.", False),
