@@ -70,6 +70,7 @@ from rag.reply_check import (
     asked_first,
     figures_apart,
     finished_part,
+    other_months,
     other_places,
     other_years,
     unanswered_reason,
@@ -192,6 +193,8 @@ class AnswerChain:
         if state.refusal_reason is None and (other := other_years(state.asked, answering)):
             # The answering sentences are about another year than the one asked (a trap swaps it).
             state.refusal_reason = f"các câu trả lời nói về năm khác ({', '.join(other)})"
+        elif state.refusal_reason is None and (other := other_months(state.asked, answering)):
+            state.refusal_reason = f"các câu trả lời nói về tháng khác ({', '.join(other)})"
         elif state.refusal_reason is None and (other := other_places(state.asked, answering)):
             # ... or about another province or country (a trap swaps it between two stories).
             state.refusal_reason = f"các câu trả lời nói về tỉnh, nước khác ({', '.join(other)})"

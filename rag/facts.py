@@ -374,6 +374,24 @@ def dating_years(text: str) -> set[str]:
     return years
 
 
+# A month as news writes it: "tháng 6", "tháng 6/2017", "12/6", "12/6/2017" (folded, dots already slashes).
+_MONTH = re.compile(
+    r"\bthang\s+(\d{1,2})(?![\d,.]\d)|(?<![\d/.,])\d{1,2}\s*/\s*(\d{1,2})(?![\d]|[.,]\d|\s*/\s*\d{1,2}(?!\d))"
+)
+
+
+def dating_months(text: str) -> set[int]:
+    """The months a sentence's facts are dated to, minus baselines and bounds ("so với tháng 5",
+    "từ tháng 4", "đến tháng 12"), as for years."""
+    folded = normalise_numerals(text)
+    months: set[int] = set()
+    for m in _MONTH.finditer(folded):
+        value = int(m.group(1) or m.group(2))
+        if 1 <= value <= 12 and not _NOT_DATING.search(folded[max(0, m.start() - 30) : m.start()]):
+            months.add(value)
+    return months
+
+
 _COMPARISON = re.compile(
     r"\bso voi\b|\bso sanh\b|\b(?:cao|thap|nhieu|it|lon|nho|tot|manh) hon\b|\bhon hay\b|\bchenh lech\b"
     r"|\bcompar|\b(?:more|less|higher|lower|greater|fewer|larger|smaller|better|worse)(?:\s+[a-z]+){0,2}\s+than\b|\bversus\b"

@@ -18,7 +18,7 @@ from rag.citations import MarkedSentence, split_marked, strip_markers
 from rag.cleaning import display_title
 from rag.countries import countries_in
 from rag.evidence import Evidence, coverage
-from rag.facts import asks_figure, asks_when, dating_years
+from rag.facts import asks_figure, asks_when, dating_months, dating_years
 from rag.language import detect_language
 from rag.provinces import provinces_in
 from rag.sentences import split_sentences
@@ -78,6 +78,17 @@ def other_years(question: str, cited: Sequence[str]) -> list[str]:
     asked = set(years_in(question)) | dating_years(question)
     stated = {y for text in cited for y in dating_years(text)}
     return sorted(stated) if asked and stated and not asked & stated else []
+
+
+def other_months(question: str, cited: Sequence[str]) -> list[str]:
+    """The months the cited passages state when the question asks about a month none of them
+    states: "Tháng 6 Ford Ranger bán bao nhiêu xe?" answered from "trong tháng 4 với 1.167 xe, ...
+    tháng 5 với 1.304 xe" answers for April and May."""
+    if asks_when(question):
+        return []  # "tháng nào", "ngày nào": the month is the answer, not a condition
+    asked = dating_months(question)
+    stated = {m for text in cited for m in dating_months(text)}
+    return [f"tháng {m}" for m in sorted(stated)] if asked and stated and not asked & stated else []
 
 
 def other_places(question: str, cited: Sequence[str]) -> list[str]:

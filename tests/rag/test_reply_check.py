@@ -12,6 +12,7 @@ from rag.reply_check import (
     asked_first,
     figures_apart,
     finished_part,
+    other_months,
     other_places,
     other_years,
     premise_context,
@@ -278,6 +279,28 @@ def test_a_converted_figure_neither_drops_the_sentence_nor_refuses() -> None:
 )
 def test_other_years(question: str, cited: list[str], other: list[str]) -> None:
     assert other_years(question, cited) == other
+
+
+@pytest.mark.parametrize(
+    ("question", "cited", "other"),
+    [
+        # vehicles: sales of other months than the one asked
+        (
+            "Tháng 6/2017 Ford Ranger bán được bao nhiêu xe?",
+            ["Ford Ranger dẫn đầu trong tháng 4 với 1.167 xe, tháng 5 bán 1.304 xe."],
+            ["tháng 4", "tháng 5"],
+        ),
+        ("Tháng 6/2017 Ford Ranger bán được bao nhiêu xe?", ["Tháng 6, Ford Ranger bán 1.335 xe."], []),
+        # business: a date is dated by its month; a baseline month dates nothing
+        ("Phiên 12/6 giá vàng đóng cửa ở mức nào?", ["Phiên 15/5, giá vàng đóng cửa ở 1.230 USD."], ["tháng 5"]),
+        ("Tháng 6 giá xăng tăng bao nhiêu?", ["Giá xăng tăng 500 đồng so với tháng 5."], []),
+        ("Phiên 12/6 giá vàng đóng cửa ở mức nào?", ["Giá vàng đóng cửa ở 1.265 USD."], []),  # no month stated
+        # a question asking which month or day is answered by one (law, culture)
+        ("Năm 2017, phiên tòa xử vụ án vào tháng nào?", ["Phiên tòa mở ngày 5/6."], []),
+    ],
+)
+def test_other_months(question: str, cited: list[str], other: list[str]) -> None:
+    assert other_months(question, cited) == other
 
 
 @pytest.mark.parametrize(
