@@ -17,8 +17,9 @@ from rag.answerability import adds_nothing, answers_asked_type, invented_numbers
 from rag.citations import MarkedSentence, split_marked, strip_markers
 from rag.cleaning import display_title
 from rag.countries import countries_in
+from rag.dating import dating_months, dating_years
 from rag.evidence import Evidence, coverage
-from rag.facts import asks_figure, asks_when, dating_months, dating_years
+from rag.facts import asks_figure, asks_when
 from rag.language import detect_language
 from rag.provinces import provinces_in
 from rag.sentences import split_sentences

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from rag.facts import Figure, asked_figure, asks_figure, dating_years, figures, is_comparison
+from rag.dating import dating_years
+from rag.facts import Figure, asked_figure, asks_figure, figures, is_comparison
 from rag.text import numbers_in
 
 

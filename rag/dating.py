@@ -1,0 +1,56 @@
+"""When a sentence's facts happened: the years and months it dates them to (pure).
+
+A trap swaps the year or the month ("Tháng 6 Ford Ranger bán bao nhiêu?" against a story on
+April and May): the answering sentences must be dated to the one asked, if they are dated at all.
+"""
+
+from __future__ import annotations
+
+import re
+
+from rag.text import normalise_numerals
+
+# A year after these words is a baseline or a bound, not when the sentence's facts happened:
+# "tăng 20% so với cùng kỳ năm 2017", "mục tiêu đến năm 2020", "hoạt động từ năm 1993", and
+# a model year ("bản đời 2016", "phiên bản 2017") (folded, lower case; up to a few words before the year).
+_NOT_DATING = re.compile(
+    r"(?:\bso voi|\bcung ky|\bden|\btoi|\btruoc|\bke tu|\btu|\bsince|\bby|\buntil|\bcompared (?:to|with)"
+    r"|\bdoi|\bphien ban|\bmodel)"
+    r"(?:\s+(?:nam|thang \d+|nam hoc|the year|[\d/]+))*\s*$"
+)
+_YEAR_RANGE = re.compile(r"\b((?:19|20)\d\d)\s*[-–]\s*((?:19|20)\d\d)\b")
+
+
+def dating_years(text: str) -> set[str]:
+    """The years a sentence's facts are dated to: every year it states, minus baselines and bounds
+    ("so với cùng kỳ năm 2017", "đến năm 2020"); a period ("giai đoạn 2016-2020") dates every
+    year inside it."""
+    folded = normalise_numerals(text)
+    years: set[str] = set()
+    for m in _YEAR_RANGE.finditer(folded):
+        first, last = int(m.group(1)), int(m.group(2))
+        if 0 < last - first <= 30:
+            years.update(str(y) for y in range(first, last + 1))
+    # "tháng 2/2017" and "12/8/2019" date by their year too; "1.2019" and "2.022" are no years.
+    for m in re.finditer(r"(?<![\d.,])(?:19|20)\d\d(?![\d]|[.,]\d)", folded):
+        if not _NOT_DATING.search(folded[max(0, m.start() - 30) : m.start()]):
+            years.add(m.group(0))
+    return years
+
+
+# A month as news writes it: "tháng 6", "tháng 6/2017", "12/6", "12/6/2017" (folded, dots already slashes).
+_MONTH = re.compile(
+    r"\bthang\s+(\d{1,2})(?![\d,.]\d)|(?<![\d/.,])\d{1,2}\s*/\s*(\d{1,2})(?![\d]|[.,]\d|\s*/\s*\d{1,2}(?!\d))"
+)
+
+
+def dating_months(text: str) -> set[int]:
+    """The months a sentence's facts are dated to, minus baselines and bounds ("so với tháng 5",
+    "từ tháng 4", "đến tháng 12"), as for years."""
+    folded = normalise_numerals(text)
+    months: set[int] = set()
+    for m in _MONTH.finditer(folded):
+        value = int(m.group(1) or m.group(2))
+        if 1 <= value <= 12 and not _NOT_DATING.search(folded[max(0, m.start() - 30) : m.start()]):
+            months.add(value)
+    return months
