@@ -17,7 +17,7 @@ import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
 
-from rag.citations import parse_markers
+from rag.citations import parse_markers, strip_markers
 from rag.entities import entities
 from rag.evidence import Evidence, coverage, terms
 from rag.facts import asked_figure, asks_figure, figures, states_asked_figure
@@ -222,7 +222,7 @@ def _figures_short(parts: Sequence[str], question: str, text: str) -> list[str]:
     nhiêu") that one stated figure cannot both answer: with fewer new figures of that kind than
     parts, those sharing the fewest words with the text are the ones left out."""
     asked = {f.value for f in figures(question)}
-    new = {(f.value, f.kind) for f in figures(_MARKERS.sub(" ", text)) if f.value not in asked}
+    new = {(f.value, f.kind) for f in figures(strip_markers(text)) if f.value not in asked}
     groups: dict[str, list[str]] = {}
     for part in parts:
         if asks_figure(part):
@@ -236,7 +236,6 @@ def _figures_short(parts: Sequence[str], question: str, text: str) -> list[str]:
     return short
 
 
-_MARKERS = re.compile(r"\[\d+\]")
 # The kinds of stated figure that may answer a group of asks: an amount ("thu bao nhiêu") may be
 # money, a count or a share; "khi nào" a span ("sau 3 ngày"); a size is a number with its unit.
 _FITTING_KINDS: dict[str, tuple[str, ...]] = {
