@@ -54,3 +54,26 @@ def dating_months(text: str) -> set[int]:
         if 1 <= value <= 12 and not _NOT_DATING.search(folded[max(0, m.start() - 30) : m.start()]):
             months.add(value)
     return months
+
+
+_ANY_YEAR = re.compile(r"(?<![\d.,])(?:19|20)\d\d(?![\d]|[.,]\d)")
+
+
+def asked_years(question: str) -> set[str]:
+    """The years a question is about: every year it states, bounds included ("từ ngày 1/7/2014
+    đến 30/11/2016" asks about 2014 to 2016, and every year between)."""
+    years = {int(y) for y in _ANY_YEAR.findall(normalise_numerals(question))}
+    if len(years) >= 2 and max(years) - min(years) <= 30:
+        years.update(range(min(years), max(years) + 1))
+    return {str(y) for y in years}
+
+
+def asked_months(question: str) -> set[int]:
+    """The months a question is about: every month it states, bounds included; a span between two
+    months fills them in ("từ tháng 4 đến tháng 6"), and one across years covers them all."""
+    folded = normalise_numerals(question)
+    months = {int(m.group(1) or m.group(2)) for m in _MONTH.finditer(folded)} & set(range(1, 13))
+    if len(months) >= 2:
+        across = len(asked_years(question)) >= 2
+        months = set(range(1, 13)) if across else set(range(min(months), max(months) + 1))
+    return months

@@ -10,6 +10,7 @@ evidence selection alike (pure; the entities it names are in rag/entities.py).
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from typing import Literal
 
@@ -24,6 +25,7 @@ class Figure:
     value: str  # canonical ("1.695" -> "1695"; "quý III" -> "3")
     kind: FigureKind
     unit: str  # the folded word counted or measured ("lit" in "đồng/lít", "truong" in "13 trường hợp")
+    rate: bool = False  # money per unit ("23.000 đồng/lít"): a price, not a sum
 
 
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
@@ -97,10 +99,10 @@ def figures(text: str) -> list[Figure]:
         word = per or (None if clock else _WORD_AFTER.match(after[aside.end() :] if aside else after))
         if kind == "count" and (_RANGE_AFTER.match(after) or after.lstrip().startswith("/")):
             ranges.append(len(found))
-        found.append(Figure(canonical_number(raw), kind, word.group(1) if word else ""))
+        found.append(Figure(canonical_number(raw), kind, word.group(1) if word else "", rate=per is not None))
     for i in ranges:
         if i + 1 < len(found):
-            found[i] = Figure(found[i].value, found[i + 1].kind, found[i + 1].unit)
+            found[i] = Figure(found[i].value, found[i + 1].kind, found[i + 1].unit, found[i + 1].rate)
     return found
 
 
@@ -116,7 +118,7 @@ _ASKS_MONEY = re.compile(
     # 10 nghìn đồng" counts tickets and states their price; so does "vé đồng giá 10 nghìn ... bao
     # nhiêu vé" (a sum between "giá" and "bao nhiêu"; "giá xăng RON 95" names no sum).
     r"bao nhieu tien|\bso tien\b|\bgia\b(?:(?!\d[\d.,]*\s*(?:nghin|ngan|trieu|ty|dong|usd)\b).)*\bbao nhieu\b"
-    r"|\bbao nhieu\b[^\d]*\b(?:dong|usd|ty|trieu)\b|\bngan sach\b"
+    r"|\bngan sach\b"
     r"|\bkinh phi\b|\bchi phi\b|\bvon dau tu\b|\btong (?:muc )?dau tu\b|\bdoanh thu\b|\bloi nhuan\b"
     r"|\bbudget\b|\bprice\b|\bcost\b|\bworth\b"
     # "how much is/did/…" asks money; "how much power/oil" asks a quantity of that noun.
@@ -125,6 +127,30 @@ _ASKS_MONEY = re.compile(
     # capital ("tốn bao nhiêu vốn"); price, fee, wage and fine levels are amounts of money
     r"|\bbao nhieu von\b|\bvon\b.*\bbao nhieu\b|\b(?:may|bao nhieu) muc (?:gia|phi|luong|phat|thue)\b"
 )
+# "bao nhiêu" then a sum ("bao nhiêu tỷ đồng", "bao nhiêu USD", "mất bao nhiêu triệu?"); "bao nhiêu
+# triệu cổ phiếu" counts shares, in millions. Read with marks: folded, "đồng" is also "đóng" (to close,
+# "bao nhiêu nhà máy phải đóng cửa") and "dòng" (a line, "bao nhiêu dòng xe").
+_SCALE = r"(?:nghìn|ngàn|triệu|tỷ|tỉ)"
+_ASKS_SUM_MARKED = re.compile(
+    rf"\bbao nhiêu\s+(?:{_SCALE}\s+)*(?:đồng|vnđ|vnd|usd|euro|yên|đô la|đô)\b"
+    rf"|\bbao nhiêu\s+(?:{_SCALE}\s+)*{_SCALE}(?!\s*\w)"
+)
+_ASKS_SUM = re.compile(
+    r"\bbao nhieu\s+(?:(?:nghin|ngan|trieu|ty|ti)\s+)*(?:dong|vnd|usd|euro|yen|do la)\b"
+    r"|\bbao nhieu\s+(?:(?:nghin|ngan|trieu|ty|ti)\s+)*(?:trieu|ty|ti)(?!\s*\w)"
+)
+_LEADING_SCALE = re.compile(r"^(?:(?:nghin|ngan|trieu|ty|ti)\s+)+")
+
+
+def _asks_money(question: str, folded: str) -> bool:
+    if _ASKS_MONEY.search(folded):
+        return True
+    if question.isascii():
+        return _ASKS_SUM.search(folded) is not None
+    marked = " ".join(re.sub(r"\bmấy\b", "bao nhiêu", unicodedata.normalize("NFC", question.lower())).split())
+    return _ASKS_SUM_MARKED.search(marked) is not None
+
+
 _ASKS_SCORE = re.compile(
     r"\bty so\b|\bti so\b|\bket qua\b.*\btran\b|\bthang\b.*\bbao nhieu ban\b|\bscore\b|\bscoreline\b"
 )
@@ -255,7 +281,7 @@ def asked_figure(question: str) -> tuple[FigureKind, str]:
         return "quarter", ""
     if _ASKS_PERCENT.search(folded):
         return "percent", ""
-    if _ASKS_MONEY.search(folded):
+    if _asks_money(question, folded):
         return "money", ""
     if _asks_measure(question, folded) and _measured_noun(folded):
         return "measure", ""
@@ -270,13 +296,27 @@ def asked_figure(question: str) -> tuple[FigureKind, str]:
         return "count", ""
     marked = None if question.isascii() else _MARKED_COUNTED.search(question.lower())
     counts_nothing = marked.group(1) in _NOT_COUNTED_MARKED if marked else m.group(1).split()[0] in _NOT_COUNTED
+    # "bao nhiêu triệu cổ phiếu" counts shares, as "30 triệu cổ phiếu" does (the scale is no noun).
     phrase = "" if counts_nothing else m.group(1)
+    if _LEADING_SCALE.match(phrase):
+        phrase = _LEADING_SCALE.sub("", phrase)
+        phrase = "" if phrase.split()[:1] and phrase.split()[0] in _NOT_COUNTED else phrase
     return ("duration" if phrase and _TIME_AFTER.match(f" {phrase}") else "count"), phrase
 
 
 # The general classifiers of inanimate things (folded): news counts vehicles, devices and
 # objects by them and leaves the noun out or puts a model name after ("232 chiếc Civic").
 _OBJECT_CLASSIFIERS = frozenset({"chiec", "cai"})
+
+
+# Nouns news counts people by (folded), the two-syllable ones whole: "chiếc" and "cái" never count them.
+_PEOPLE = re.compile(
+    r"(?:hoc sinh|sinh vien|thi sinh|giao vien|benh nhan|bac si|y bac si|cong nhan|lao dong|nhan vien|can bo"
+    r"|cong chuc|dang vien|bi can|bi cao|doi tuong|nan nhan|du khach|hanh khach|khach|cu tri|cau thu"
+    r"|van dong vien|vdv|hoa si|ca si|nghe si|dien vien|tac gia|tre em|tre|chau|chien si|binh si|linh"
+    r"|pham nhan|tu nhan|ngu dan|nong dan|thanh vien|dai bieu|ung vien|tinh nguyen vien|chuyen gia"
+    r"|nha khoa hoc|doanh nhan|phong vien|nha bao|hoc vien|ho dan|nguoi)\b"
+)
 
 
 def same_unit(asked: str, stated: str) -> bool:
@@ -293,8 +333,9 @@ def same_unit(asked: str, stated: str) -> bool:
         # "30 bệnh nhân", "42 bị can"), so a count of anything answers "bao nhiêu người".
         return True
     if said[0] in _OBJECT_CLASSIFIERS:
-        # "chiếc" counts things of any kind: "bán được 232 chiếc" answers "bao nhiêu xe".
-        return True
+        # "chiếc" counts things of any kind: "bán được 232 chiếc" answers "bao nhiêu xe"; never people
+        # ("111 chiếc thuyền" does not answer "bao nhiêu họa sĩ").
+        return not _PEOPLE.match(" ".join(words))
     if words[0] in _OBJECT_CLASSIFIERS:
         # ... and the other way: "bán được bao nhiêu chiếc" is answered by "585 xe"; "bao nhiêu
         # chiếc xe máy" by a count of "xe".
@@ -311,6 +352,19 @@ def same_unit(asked: str, stated: str) -> bool:
     # or a measure ("1.800 tấn dầu" counts the "dầu" asked, "13 du khách" the "khách").
     heads = [m.group(1) for m in re.finditer(r"(?:^|,|\bva\b|\band\b)\s*([a-z]+)", asked)]
     return any(noun in said for noun in heads) or abbreviates
+
+
+# The unit a money question asks a price per: "bao nhiêu USD/ounce", "bao nhiêu một lít".
+_ASKED_PER = re.compile(
+    r"\bbao nhieu\s+(?:(?:nghin|ngan|trieu|ty|ti)\s+)*(?:(?:dong|vnd|usd|euro|yen)\s*)?"
+    r"(?:/\s*|(?:mot|moi|per)\s+)([a-z]+)"
+)
+_ASKS_TOTAL = re.compile(r"\btong\b")
+
+
+def _asked_per(folded: str) -> str | None:
+    m = _ASKED_PER.search(folded)
+    return m.group(1) if m else None
 
 
 def states_asked_figure(question: str, texts: list[str]) -> bool:
@@ -333,6 +387,14 @@ def states_asked_figure(question: str, texts: list[str]) -> bool:
             head.search(fold_accents(text).lower()) is not None
             for text, f in stated
             if f.kind == "count" and not f.unit and f.value not in asked
+        )
+    if kind == "money":
+        per = _asked_per(_asked(question))
+        # Asked per ounce, a price per "lượng" is another price; asked a total ("tổng cộng bao
+        # nhiêu tiền"), a price per tree is none.
+        total = per is None and _ASKS_TOTAL.search(_asked(question)) is not None
+        return any(
+            f.kind == "money" and not (total and f.rate) and (per is None or not f.rate or f.unit == per) for f in new
         )
     if kind == "measure":
         return any(f.kind == "count" and f.unit.split()[:1] and f.unit.split()[0] in _MEASURE_UNITS for f in new)

@@ -17,13 +17,13 @@ from rag.answerability import adds_nothing, answers_asked_type, invented_numbers
 from rag.citations import MarkedSentence, split_marked, strip_markers
 from rag.cleaning import display_title
 from rag.countries import countries_in
-from rag.dating import dating_months, dating_years
+from rag.dating import asked_months, asked_years, dating_months, dating_years
 from rag.evidence import Evidence, coverage
 from rag.facts import asks_figure, asks_when
 from rag.language import detect_language
 from rag.provinces import provinces_in
 from rag.sentences import split_sentences
-from rag.text import fold_accents, numbers_in, years_in
+from rag.text import fold_accents, numbers_in
 from rag.verification import Facts, Support, check_support, facts_in
 
 # A sentence ending in one of these is finished.
@@ -76,7 +76,7 @@ def other_years(question: str, cited: Sequence[str]) -> list[str]:
     """
     if asks_when(question):
         return []  # "năm nào", "khi nào": the year is the answer, not a condition
-    asked = set(years_in(question)) | dating_years(question)
+    asked = asked_years(question)
     stated = {y for text in cited for y in dating_years(text)}
     return sorted(stated) if asked and stated and not asked & stated else []
 
@@ -87,7 +87,7 @@ def other_months(question: str, cited: Sequence[str]) -> list[str]:
     tháng 5 với 1.304 xe" answers for April and May."""
     if asks_when(question):
         return []  # "tháng nào", "ngày nào": the month is the answer, not a condition
-    asked = dating_months(question)
+    asked = asked_months(question)
     stated = {m for text in cited for m in dating_months(text)}
     return [f"tháng {m}" for m in sorted(stated)] if asked and stated and not asked & stated else []
 

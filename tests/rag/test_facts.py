@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from rag.dating import dating_years
-from rag.facts import Figure, asked_figure, asks_figure, figures, is_comparison
+from rag.facts import Figure, asked_figure, asks_figure, figures, is_comparison, states_asked_figure
 from rag.text import numbers_in
 
 
@@ -13,7 +13,7 @@ from rag.text import numbers_in
     ("text", "expected"),
     [
         # business: a price per unit, money with a scale word, a percentage
-        ("Giá xăng RON 95 là 23.000 đồng/lít.", Figure("23000", "money", "lit")),
+        ("Giá xăng RON 95 là 23.000 đồng/lít.", Figure("23000", "money", "lit", rate=True)),
         ("Doanh thu đạt 1,2 tỷ USD.", Figure("1.2", "money", "usd")),
         ("Giá vàng tăng 3,5%.", Figure("3.5", "percent", "")),
         # sports: a score and a rank
@@ -40,7 +40,7 @@ from rag.text import numbers_in
         ("Tàu chở hơn 1.800 tấn dầu.", Figure("1800", "count", "tan dau")),
         ("Cảnh sát thu giữ 3 chiếc xe máy.", Figure("3", "count", "chiec xe")),
         # the first number of a range is what the second is
-        ("Thuế dự kiến 3.000-6.000 đồng/lít.", Figure("3000", "money", "lit")),
+        ("Thuế dự kiến 3.000-6.000 đồng/lít.", Figure("3000", "money", "lit", rate=True)),
         ("Lương từ 5 đến 7 triệu đồng.", Figure("5", "money", "dong")),
         # a clock time written the news way (society, sports, transport)
         ("Vụ cháy xảy ra lúc 14h chiều qua.", Figure("14", "time", "")),
@@ -124,6 +124,14 @@ def test_figures(text: str, expected: Figure | None) -> None:
         ("Tổng giám đốc sinh năm bao nhiêu?", "time", ""),
         ("Nhà máy xây năm mấy?", "time", ""),
         ("Công ty nộp thuế mỗi năm bao nhiêu?", "count", ""),
+        # a scale word counts in millions; "đóng" and "dòng" are no "đồng" (markets, industry, vehicles)
+        ("Công ty niêm yết bao nhiêu triệu cổ phiếu?", "count", "co phieu"),
+        ("Sân bay đón bao nhiêu triệu lượt khách?", "count", "luot khach"),
+        ("Công ty thu về bao nhiêu tỷ?", "money", ""),
+        ("Mỗi hộ được hỗ trợ bao nhiêu nghìn đồng?", "money", ""),
+        ("Cong ty lo bao nhieu ty dong?", "money", ""),
+        ("Bão khiến bao nhiêu trường phải đóng cửa?", "count", "truong phai dong cua"),
+        ("Hãng có bao nhiêu dòng xe?", "count", "dong xe"),
     ],
 )
 def test_asked_figure(question: str, kind: str, unit: str) -> None:
@@ -191,3 +199,24 @@ def test_dating_years(text: str, years: set[str]) -> None:
 )
 def test_asks_figure_reads_plural_may(question: str, expected: bool) -> None:
     assert asks_figure(question) is expected
+
+
+@pytest.mark.parametrize(
+    ("question", "text", "expected"),
+    [
+        # a price per unit answers a question asking per that unit, or naming none (markets, fuel)
+        ("Giá xăng bao nhiêu một lít?", "Giá xăng là 23.000 đồng/lít.", True),
+        ("Giá vàng là bao nhiêu?", "Vàng miếng bán ra 36,38 triệu đồng/lượng.", True),
+        ("Giá vàng thế giới ở mức bao nhiêu USD/ounce?", "Vàng miếng bán ra 36,38 triệu đồng/lượng.", False),
+        ("Giá vàng thế giới ở mức bao nhiêu USD/ounce?", "Vàng giao ngay ở mức 1.254 USD/ounce.", True),
+        # ... but no total (urban works, construction)
+        ("Thành phố chi tổng cộng bao nhiêu tiền để thay cây?", "Mỗi cây tốn 14,4 triệu đồng/cây.", False),
+        ("Thành phố chi tổng cộng bao nhiêu tiền để thay cây?", "Tổng kinh phí khoảng 60 tỷ đồng.", True),
+        # "chiếc" counts things, never people (culture, vehicles)
+        ("Có bao nhiêu họa sĩ tham gia vẽ tranh?", "111 bức tranh vẽ trên 111 chiếc thuyền thúng.", False),
+        ("Hãng bán được bao nhiêu xe?", "Hãng bán được 232 chiếc trong tháng.", True),
+        ("Có bao nhiêu học sinh được khen?", "Trường trao 20 chiếc cúp.", False),
+    ],
+)
+def test_states_asked_figure(question: str, text: str, expected: bool) -> None:
+    assert states_asked_figure(question, [text]) is expected

@@ -1,0 +1,58 @@
+"""What a question is dated to: its years and months, bounds and spans included (table-driven)."""
+
+from __future__ import annotations
+
+import pytest
+
+from rag.dating import asked_months, asked_years
+from rag.reply_check import other_months, other_years
+
+
+@pytest.mark.parametrize(
+    ("question", "years"),
+    [
+        # a bound is still part of what is asked (business, law); a span fills the years between
+        ("Từ ngày 1/7/2014 đến 30/11/2016, có bao nhiêu doanh nghiệp cổ phần hóa?", {"2014", "2015", "2016"}),
+        ("Tháng 2/2017 giá xe Mazda CX-9 bao nhiêu?", {"2017"}),
+        ("So với năm 2016, doanh thu năm 2017 tăng bao nhiêu?", {"2016", "2017"}),
+        ("Giai đoạn 2011-2015 tỉnh trồng bao nhiêu ha rừng?", {"2011", "2012", "2013", "2014", "2015"}),
+        ("Bộ tiếp nhận 2.022 đơn thư trong tháng?", set()),
+    ],
+)
+def test_asked_years(question: str, years: set[str]) -> None:
+    assert asked_years(question) == years
+
+
+@pytest.mark.parametrize(
+    ("question", "months"),
+    [
+        ("Tháng 6/2017 Ford Ranger bán bao nhiêu xe?", {6}),
+        ("Từ tháng 4 đến tháng 6 thị trường bán bao nhiêu xe?", {4, 5, 6}),
+        ("Từ ngày 1/7/2014 đến 30/11/2016 có bao nhiêu trường hợp?", set(range(1, 13))),
+        ("Ngày 7/7 ai chủ trì hội nghị?", {7}),
+        ("Giá xăng hôm nay bao nhiêu?", set()),
+    ],
+)
+def test_asked_months(question: str, months: set[int]) -> None:
+    assert asked_months(question) == months
+
+
+@pytest.mark.parametrize(
+    ("question", "cited", "years", "months"),
+    [
+        # a question over a span is answered by a sentence dated to its end (land, law)
+        (
+            "Từ ngày 1/7/2014 đến 30/11/2016, có bao nhiêu trường hợp được chuyển mục đích sử dụng đất?",
+            ["Tính đến ngày 30/11/2016, có 42 trường hợp được cấp phép."],
+            [],
+            [],
+        ),
+        # a swapped month is still caught (vehicles)
+        ("Tháng 6/2017 Ford Ranger bán bao nhiêu xe?", ["Trong tháng 4/2017, Ranger bán 1.167 xe."], [], ["tháng 4"]),
+        # ... and a swapped year (business)
+        ("Năm 2008 siêu thị lỗ bao nhiêu?", ["Siêu thị lỗ 45 tỷ đồng năm 2007."], ["2007"], []),
+    ],
+)
+def test_span_questions_against_swaps(question: str, cited: list[str], years: list[str], months: list[str]) -> None:
+    assert other_years(question, cited) == years
+    assert other_months(question, cited) == months
