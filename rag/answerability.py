@@ -30,8 +30,11 @@ from rag.verification import facts_in
 _ASKS_PERSON = re.compile(
     r"\bten (la )?gi\b|\bho ten\b|\b(?<!nhung )ai la\b|^ai\b(?! cung\b)|\b(la|do|cua|boi) ai\b"
     r"|\bwho\b|\bwhose\b|\bname of\b|\bwhich (minister|official|person|leader|author)\b"
-    r"|\b(?:cau thu|tien dao|thu mon|ca si|dien vien|nghe si|tay vot|vo si|hoc tro|huan luyen vien|hlv|hoa si"
-    r"|nhac si|nha van|nha tho|tac gia|dao dien|nguoi mau|hoa hau|thi sinh|van dong vien|vdv|nguoi) nao\b"
+    r"|\b(?<!co )(?:cau thu|tien dao|thu mon|ca si|dien vien|nghe si|tay vot|vo si|hoc tro|huan luyen vien|hlv|hoa si"
+    r"|nhac si|nha van|nha tho|tac gia|dao dien|nguoi mau|hoa hau|thi sinh|van dong vien|vdv|nguoi"
+    r"|hoc sinh|sinh vien|giao vien|benh nhan|bac si|bi cao|bi can|nan nhan|ung vien|can bo|quan chuc|lanh dao"
+    r"|bo truong|thu tuong|tong thong|chu tich|giam doc|doanh nhan|ty phu|nha khoa hoc|chinh tri gia|dai bieu"
+    r"|nha bao|phong vien) nao\b"
 )
 # The Vietnamese surnames almost every Vietnamese person carries (together over 90% of the
 # population): a capitalised run of two to four syllables opening with one is a person's name,

@@ -232,6 +232,7 @@ _ASKS_MEASURE_MARKED = re.compile(
     r"\b(?:dài|nặng|cao|rộng|sâu|xa|diện tích|chiều dài|chiều cao|chiều rộng|độ sâu|trọng lượng|cân nặng"
     r"|khối lượng|trọng tải|công suất|tốc độ|vận tốc|nhiệt độ|độ cao)"
     r"(?:\s+(?:là|khoảng|tới|đến|chừng|gần|hơn|tối đa|tối thiểu))*\s+bao nhiêu\b"
+    r"|\bbao xa\b"  # "bay được bao xa": how far
 )
 _ASKS_MEASURE = re.compile(r"\bhow (?:tall|high|heavy|far|wide|deep|big|large|fast)\b")
 # What a size is stated in, by the folded first word after the number ("1,2 mét", "11 kg", "50 ha",

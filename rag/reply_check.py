@@ -14,6 +14,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import replace
 
 from rag.answerability import adds_nothing, answers_asked_type, invented_numbers, still_asks
+from rag.attribution import without_attribution
 from rag.citations import MarkedSentence, split_marked, strip_markers
 from rag.cleaning import display_title
 from rag.countries import countries_in
@@ -105,7 +106,8 @@ def other_places(question: str, cited: Sequence[str]) -> list[str]:
         asked = names_in(question)
         if asked == {"Việt Nam"}:
             continue
-        stated = {p for text in cited for p in names_in(text)}
+        # Who reports a fact is not what it is about: "Mỹ và Hàn Quốc xác nhận tên lửa đã bay 500 km".
+        stated = {p for text in cited for p in names_in(without_attribution(text))}
         if asked and stated and not asked & stated:
             return sorted(stated)
     return []

@@ -145,6 +145,13 @@ def test_quantity_questions_need_a_new_number(question: str, sentence: str, ok: 
         ("Ai cũng có thể đăng ký?", False),  # everyone
         ("Bệnh viện tặng quà cho bệnh nhân ung thư giai đoạn cuối ở khoa ái nhi?", False),  # "ái", not "ai"
         ("Ca sĩ nào hát ca khúc chủ đề?", True),
+        # a noun for people before "nào" asks a person (education, politics); a team or a school does not
+        ("Học sinh nào đoạt giải Ba?", True),
+        ("Bộ trưởng nào ký quyết định?", True),
+        ("Đội nào vô địch giải đấu?", False),
+        ("Trường nào có điểm chuẩn cao nhất?", False),
+        # "có ... nào" asks whether any exists (law)
+        ("Có cán bộ nào bị đề nghị kỷ luật không?", False),
     ],
 )
 def test_asks_person(question: str, expected: bool) -> None:

@@ -367,6 +367,14 @@ def test_countries_in(text: str, countries: set[str]) -> None:
         ("Ai ghi bàn cho U15 Việt Nam trước Campuchia?", ["Văn Tùng ghi bàn cho U15 Việt Nam."], []),
         # a province asked, a country stated: different kinds, no swap
         ("Đà Nẵng đón bao nhiêu khách?", ["Khách Hàn Quốc tăng 30%."], []),
+        # who reports a fact is not what it is about (defence, world, health)
+        (
+            "Tên lửa Triều Tiên phóng hôm 21/5 bay được bao xa?",
+            ["Mỹ và Hàn Quốc xác nhận tên lửa đã bay được khoảng 500 km."],
+            [],
+        ),
+        ("Triều Tiên phóng bao nhiêu tên lửa?", ["Theo hãng tin Yonhap của Hàn Quốc, 4 tên lửa đã được phóng."], []),
+        ("Thái Lan có bao nhiêu ca mắc mới?", ["Campuchia có 20 ca mắc mới, theo Bộ Y tế."], ["Campuchia"]),
     ],
 )
 def test_other_places(question: str, cited: list[str], other: list[str]) -> None:
