@@ -166,7 +166,8 @@ class AnswerChain:
         elif not sources:
             missing = check_support(pinned, articles.values()).describe() or pinned.describe()
             state.refusal_reason = f"không bài nào có đủ: {missing}"
-        state.asked = self._restore(state.standalone)
+        state.restored = self._restore(state.standalone)
+        state.asked = self._restore(state.asking)
         asked = state.asked
         state.evidence = select_evidence(
             state.standalone,
@@ -190,12 +191,12 @@ class AnswerChain:
         # The top article's sentences stating the asked kind of fact answer; the others surround them.
         top = [e.text for e in picked if e.source == picked[0].source] if picked else []
         answering = [t for t in top if answers_asked_type(state.asked, t)] or top
-        if state.refusal_reason is None and (other := other_years(state.asked, answering)):
+        if state.refusal_reason is None and (other := other_years(state.restored, answering)):
             # The answering sentences are about another year than the one asked (a trap swaps it).
             state.refusal_reason = f"các câu trả lời nói về năm khác ({', '.join(other)})"
-        elif state.refusal_reason is None and (other := other_months(state.asked, answering)):
+        elif state.refusal_reason is None and (other := other_months(state.restored, answering)):
             state.refusal_reason = f"các câu trả lời nói về tháng khác ({', '.join(other)})"
-        elif state.refusal_reason is None and (other := other_places(state.asked, answering)):
+        elif state.refusal_reason is None and (other := other_places(state.restored, answering)):
             # ... or about another province or country (a trap swaps it between two stories).
             state.refusal_reason = f"các câu trả lời nói về tỉnh, nước khác ({', '.join(other)})"
         typed = states_asked(state.asked, best)
@@ -236,7 +237,7 @@ class AnswerChain:
             picks = self._pick(state) if per_source(state.pinned, state.asked or state.standalone) else []
             first = sorted({e.source: e for e in reversed(picks)}.values(), key=state.evidence.index)
             state.shown = within_budget(state.evidence, self.settings.answer.prompt_token_budget, first)
-            state.messages = build_messages(state.asked or state.standalone, state.shown, state.language)
+            state.messages = build_messages(state.restored or state.standalone, state.shown, state.language)
         return state
 
     def _generate(self, states: Iterator[AnswerState]) -> Iterator[Event]:
@@ -308,7 +309,7 @@ class AnswerChain:
             lead = dict.fromkeys([picked[0], *state.part_answers])  # each part's answer, if it asks several
             state.notes.append(f"hỏi lại mô hình chỉ với {len(lead)} câu trích tốt nhất")
             state.shown = [replace(e, n=i) for i, e in enumerate(lead, 1)]
-            state.messages = build_messages(state.asked or state.standalone, state.shown, state.language)
+            state.messages = build_messages(state.restored or state.standalone, state.shown, state.language)
 
     # -- answers
     def _finish(self, state: AnswerState, text: str, truncated: bool = False) -> Answer:

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from rag.answer_types import Answer, AnswerMode
 from rag.citations import Citation
 from rag.evidence import Evidence, SentenceScores
-from rag.history import Condensed, Turn
+from rag.history import Condensed, Turn, asks_something
 from rag.language import Language
 from rag.llm import Message
 from rag.retrieval import SearchHit
@@ -33,7 +33,8 @@ class AnswerState:
     first_token_ms: float | None = None
     notes: list[str] = field(default_factory=list)
     signals: dict[str, float] = field(default_factory=dict)
-    asked: str = ""  # the standalone question with diacritics restored, as the checks read it
+    restored: str = ""  # the standalone question with diacritics restored, as the model and the date checks read it
+    asked: str = ""  # ... of it, the words that ask (`asking`), as the checks of the kind of fact read them
     part_answers: list[Evidence] = field(default_factory=list)  # each part's, if it asks several things
 
     def answer(
@@ -72,6 +73,16 @@ class AnswerState:
     @property
     def standalone(self) -> str:
         return self.condensed.question if self.condensed else self.question
+
+    @property
+    def asking(self) -> str:
+        """The words whose question words say what is asked: a follow-up carrying the previous
+        question in brackets ("... bao nhiêu tiền? (Chủ đầu tư là ai?)") asks what its own words
+        ask, when they ask anything; the brackets still feed retrieval, the dates and the model."""
+        c = self.condensed
+        if c is not None and c.method == "context" and asks_something(c.pinned):
+            return c.pinned
+        return self.standalone
 
 
 def elapsed_ms(since: float) -> float:

@@ -148,6 +148,9 @@ _ASKS_NAME = re.compile(
 )
 # A classifier before the noun is often left out in the answer ("đoàn tàu nào" -> "tàu SE6").
 _CLASSIFIERS = frozenset({"doan", "bo", "buc", "cuon", "con", "chiec"})
+# Words for a firm, any of which names one: news introduces a company by its legal form ("Công ty
+# Cổ phần ...", "Tập đoàn Geely") whichever word the question used.
+_FIRMS = frozenset({"cong ty", "tap doan", "doanh nghiep", "hang xe", "hang hang khong", "hang bay", "nha thau"})
 # What may stand between the noun and its name ("nhà máy tại thành phố Sayama"), in words.
 _NAME_WITHIN = 5
 _QUOTES = "\"“'‘"
@@ -171,6 +174,8 @@ def names_thing(question: str, best: Iterable[str]) -> bool:
         return True
     asked = fold_accents(question).lower()
     nouns = {noun} | ({noun.split(" ", 1)[1]} if noun.split()[0] in _CLASSIFIERS and " " in noun else set())
+    if noun in _FIRMS:
+        nouns |= _FIRMS  # "Doanh nghiệp nào" is answered by "Công ty Cổ phần Thanh Vân"
     pattern = re.compile(rf"\b(?:{'|'.join(re.escape(n) for n in nouns)})\b")
     for text in best:
         text = unicodedata.normalize("NFC", text)  # folding keeps the length, so offsets match

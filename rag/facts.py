@@ -33,7 +33,10 @@ _SCORE = re.compile(r"(?<![\d/])(?<!\d[.,])(\d{1,2})\s*[-–:]\s*(\d{1,2})(?!\d|
 _PERCENT_AFTER = re.compile(r"\s*(?:%|phan tram\b|percent\b)")
 _MONEY_AFTER = re.compile(
     r"\s*(?:(?:ty|ti|trieu|nghin|ngan|billion|million|thousand)\s+)?"
-    r"(?:[\d.,]+\s+(?:trieu|nghin|ngan)\s+)?(?:dong|vnd|usd|euro|yen|nhan dan te|do la|dollars?|\$)"
+    r"(?:[\d.,]+\s+(?:trieu|nghin|ngan)\s+)?(?:dong|vnd|usd|euro|yen|nhan dan te|do la|dollars?|\$|bang anh"
+    r"|won|baht|ringgit|rupee|ruble|rup|peso|franc|pounds?)\b"
+    # "452 triệu bảng": after a scale word "bảng" is the pound ("thứ 2 bảng B" is a group)
+    r"|\s*(?:ty|ti|trieu|nghin|ngan)\s+bang\b"
 )
 _MONEY_BEFORE = re.compile(r"(?:\$|usd|vnd)\s*$")
 # A slash between two numbers ("12/8", "1/2017"); "7 vụ/42 bị can" and "3628/UBND" are no dates.
@@ -47,7 +50,8 @@ _QUARTER_BEFORE = re.compile(r"\b(?:quy|quarter|q)\s*$")
 # A clock time written the news way: "15h", "22h20", "7h30'" (no space before the "h").
 _CLOCK_AFTER = re.compile(r"h(?:\d{2})?(?![a-z])")
 # "đứng ở vị trí 41" is a rank; "chuyển đổi vị trí 251 cán bộ" counts people.
-_ORDINAL_BEFORE = re.compile(r"\b(?:thu|hang|top|no\.?|(?:o|tai|dung|xep|giu|len|xuong) vi tri)\s*$")
+# "phút 30" is a minute of play ("ghi bàn ở phút 30", "phút 90+2"); "30 phút" a span.
+_ORDINAL_BEFORE = re.compile(r"\b(?:thu|hang|top|no\.?|phut|(?:o|tai|dung|xep|giu|len|xuong) vi tri)\s*$")
 _ORDINAL_AFTER = re.compile(r"(?:st|nd|rd|th)\b")
 # "/lít", "một lít", "mỗi kg": the unit a rate is per.
 _PER_UNIT = re.compile(r"\s*(?:/\s*|\s(?:mot|moi|per|a|an)\s+)([a-z]+)")
@@ -156,10 +160,13 @@ _ASKS_SCORE = re.compile(
 )
 _ASKS_ORDINAL = re.compile(
     r"\bthu bao nhieu\b|\bhang bao nhieu\b|\bvi tri (?:thu )?bao nhieu\b|\bwhat rank|\bwhich place\b"
+    r"|\bphut (?:thu )?bao nhieu\b|\bwhich minute\b"
 )
 # The same read with marks: folded, "thứ"/"hạng" (a rank) collide with "thu" (to collect:
 # "doanh thu bao nhiêu") and "hàng" ("ngân hàng bao nhiêu tiền").
-_ASKS_ORDINAL_MARKED = re.compile(r"\b(?:thứ|hạng) bao nhiêu\b|\bvị trí (?:thứ )?bao nhiêu\b")
+_ASKS_ORDINAL_MARKED = re.compile(
+    r"\b(?:thứ|hạng) bao nhiêu\b|\bvị trí (?:thứ )?bao nhiêu\b|\bphút (?:thứ )?bao nhiêu\b"
+)
 _ASKS_QUARTER = re.compile(r"\bquy (?:bao nhieu|nao)\b|\bwhich quarter\b")
 _COUNTED = re.compile(r"\b(?:bao nhieu|how many)\s+([a-z]+(?:,?\s+[a-z]+){0,5})")
 # Words after "bao nhiêu" that are not the thing counted ("là bao nhiêu", "bao nhiêu trong số").

@@ -71,6 +71,11 @@ class Condensed:
     method: Method
 
 
+def asks_something(question: str) -> bool:
+    """The words hold a question word ("bao nhiêu", "ai", "nào", "how", "when" ...)."""
+    return _ASKS.search(question) is not None
+
+
 def _last(history: Sequence[Turn], role: str) -> str | None:
     return next((t.content for t in reversed(history) if t.role == role), None)
 

@@ -93,6 +93,10 @@ def other_months(question: str, cited: Sequence[str]) -> list[str]:
     return [f"tháng {m}" for m in sorted(stated)] if asked and stated and not asked & stated else []
 
 
+# A person's nationality ("Tổng giám đốc người Đài Loan", "quốc tịch Mỹ") is not where the asked fact is.
+_NATIONALITY = re.compile(r"\b(?:người|quốc tịch|gốc|kiều bào)\s+[A-ZĐ]\w*(?:\s+[A-ZĐ]\w*)*")
+
+
 def other_places(question: str, cited: Sequence[str]) -> list[str]:
     """The provinces (or countries) the cited passages name when the question names one and none of them does.
 
@@ -103,7 +107,7 @@ def other_places(question: str, cited: Sequence[str]) -> list[str]:
         # Country against country: "Thổ Nhĩ Kỳ" for "Mỹ" swaps them as "Đà Nẵng" for "Hà Nội" does.
         # Vietnamese news leaves its own country unsaid ("đoàn thể thao có 700 thành viên"), so a
         # question naming Việt Nam alone pins no country.
-        asked = names_in(question)
+        asked = names_in(_NATIONALITY.sub(" ", question))
         if asked == {"Việt Nam"}:
             continue
         # Who reports a fact is not what it is about: "Mỹ và Hàn Quốc xác nhận tên lửa đã bay 500 km".

@@ -139,11 +139,24 @@ def _rank_in_digits(m: re.Match[str]) -> str:
     return f"{verb}{gap}thứ {_RANK_VALUE[word]}"
 
 
+# A small count in words before a unit of time ("trong thời hạn một tháng", "hai năm một lần"),
+# which news writes in words as often as in digits; read with marks ("năm" is also "nam").
+_SPAN_WORD = re.compile(
+    r"(?<![\w-])(một|hai|ba|bốn|năm|sáu|bảy|tám|chín|mười)(\s+)(năm|tháng|tuần|ngày|giờ|tiếng|phút)(?!\w)"
+)  # lower case: "ông Năm", "chú Tám" are people
+_SPAN_VALUE = {"một": 1, **{k: v for k, v in _RANK_VALUE.items() if k not in ("nhất", "nhì", "tư")}, "bốn": 4}
+
+
+def _span_in_digits(m: re.Match[str]) -> str:
+    return f"{_SPAN_VALUE[m.group(1)]}{m.group(2)}{m.group(3)}"
+
+
 def normalise_numerals(text: str) -> str:
     """Folded, lower-case text with Roman numerals after "quý", "khóa"... written in digits:
     "quý III/2024" and "quý 3/2024" are the same quarter; a rank in words too ("xếp thứ hai" is
     "xếp thứ 2")."""
-    folded = fold_accents(_RANK_WORD.sub(_rank_in_digits, slash_dates(text))).lower()
+    marked = _SPAN_WORD.sub(_span_in_digits, _RANK_WORD.sub(_rank_in_digits, slash_dates(text)))
+    folded = fold_accents(marked).lower()
     return _ROMAN_AFTER.sub(lambda m: f"{m.group(1)} {_roman(m.group(2))}", folded)
 
 

@@ -461,6 +461,10 @@ def test_asks_name(question: str, expected: bool) -> None:
         ("Đoàn tàu nào bị trật bánh?", "Tàu SE3 bị trật bánh khi vào ga.", True),
         ("Đoàn tàu nào bị trật bánh?", "Một đoàn tàu bị trật bánh khi vào ga.", False),
         ("Giá xăng tăng bao nhiêu?", "Giá xăng tăng mạnh.", True),  # not a which-name question
+        # a firm is named by its legal form, whichever word the question used (business, vehicles)
+        ("Doanh nghiệp nào nợ thuế nhiều nhất?", "Đứng đầu là Công ty Cổ phần Sản xuất Thanh Vân.", True),
+        ("Hãng xe nào sản xuất mẫu xe điện?", "Việc sản xuất do công ty Trung Quốc Geely đảm nhiệm.", True),
+        ("Doanh nghiệp nào nợ thuế nhiều nhất?", "Một công ty trong nước nợ nhiều nhất.", False),
     ],
 )
 def test_which_questions_need_the_thing_named(question: str, sentence: str, ok: bool) -> None:

@@ -53,6 +53,13 @@ from rag.text import numbers_in
         # ... read with marks: "dùng hai tay" and "vé hai chiều" hold no rank, "thứ Hai" is Monday
         ("Thí sinh dùng hai tay.", None),
         ("Hành khách mua vé hai chiều.", None),
+        # a span in words, lower case ("ông Năm" is a person); a minute of play; the pound after a scale word
+        ("Doanh nghiệp phải đăng ký lại hai năm một lần.", Figure("2", "duration", "nam mot")),
+        ("Học viện phải xong quy chế trong vòng một tháng.", Figure("1", "duration", "thang")),
+        ("Ông Năm tháng trước đã nghỉ hưu.", None),
+        ("Samson nhận thẻ đỏ ở phút 30.", Figure("30", "ordinal", "")),
+        ("Trận đấu kéo dài 90 phút.", Figure("90", "duration", "phut")),
+        ("32 đội đã chia sẻ 452 triệu bảng.", Figure("32", "count", "doi da")),
     ],
 )
 def test_figures(text: str, expected: Figure | None) -> None:
@@ -111,7 +118,7 @@ def test_figures(text: str, expected: Figure | None) -> None:
         ("Khu đất dự án rộng khoảng bao nhiêu?", "measure", ""),
         ("Con cá dài và nặng bao nhiêu?", "measure", ""),
         ("How tall is the new tower?", "measure", ""),
-        ("Nhà máy có công suất bao nhiêu xe một ngày?", "count", "xe mot ngay"),
+        ("Nhà máy có công suất bao nhiêu xe một ngày?", "count", "xe"),  # "một ngày" reads as "1 ngày"
         ("Bị cáo bao nhiêu tuổi?", "count", "tuoi"),
         ("Bị cáo được giảm bao nhiêu năm tù?", "duration", "nam tu"),  # "cáo" is no "cao"
         # a price stated after the counted noun does not make it a money question
@@ -132,6 +139,9 @@ def test_figures(text: str, expected: Figure | None) -> None:
         ("Cong ty lo bao nhieu ty dong?", "money", ""),
         ("Bão khiến bao nhiêu trường phải đóng cửa?", "count", "truong phai dong cua"),
         ("Hãng có bao nhiêu dòng xe?", "count", "dong xe"),
+        # a minute of play (sports)
+        ("Cầu thủ nhận thẻ đỏ ở phút thứ mấy?", "ordinal", ""),
+        ("Bàn thắng được ghi ở phút bao nhiêu?", "ordinal", ""),
     ],
 )
 def test_asked_figure(question: str, kind: str, unit: str) -> None:
@@ -216,6 +226,9 @@ def test_asks_figure_reads_plural_may(question: str, expected: bool) -> None:
         ("Có bao nhiêu họa sĩ tham gia vẽ tranh?", "111 bức tranh vẽ trên 111 chiếc thuyền thúng.", False),
         ("Hãng bán được bao nhiêu xe?", "Hãng bán được 232 chiếc trong tháng.", True),
         ("Có bao nhiêu học sinh được khen?", "Trường trao 20 chiếc cúp.", False),
+        # money in pounds after a scale word (sports), not a group ("bảng B")
+        ("Các đội được chia tổng cộng bao nhiêu tiền thưởng?", "32 đội đã chia sẻ 452 triệu bảng.", True),
+        ("Các đội được chia bao nhiêu tiền thưởng?", "Việt Nam đứng thứ 2 bảng B.", False),
     ],
 )
 def test_states_asked_figure(question: str, text: str, expected: bool) -> None:

@@ -176,3 +176,25 @@ def test_condense_limits_history_turns() -> None:
     old = [Turn("user", "Bộ Ngoại giao năm 2018 nhận bao nhiêu đơn?"), Turn("assistant", "111 đơn [1].")]
     got = condense("Thế đã thu hồi bao nhiêu?", old + QT, max_turns=1)
     assert "Bộ Ngoại giao" not in got.question
+
+
+@pytest.mark.parametrize(
+    ("question", "previous", "asking"),
+    [
+        # a follow-up carrying the previous question asks what its own words ask (construction, sports)
+        (
+            "Công ty đó hỗ trợ mỗi hộ dân bao nhiêu tiền?",
+            "Chủ đầu tư công trình cống ngăn triều là ai?",
+            "Công ty đó hỗ trợ mỗi hộ dân bao nhiêu tiền?",
+        ),
+        ("Trận tiếp theo đá ở đâu?", "U20 Việt Nam gặp New Zealand khi nào?", "Trận tiếp theo đá ở đâu?"),
+    ],
+)
+def test_a_context_follow_up_asks_its_own_words(question: str, previous: str, asking: str) -> None:
+    from rag.answer_state import AnswerState
+
+    history = [Turn("user", previous), Turn("assistant", "...")]
+    state = AnswerState(question, history, "extractive", condensed=condense(question, history))
+    assert state.condensed is not None and state.condensed.method == "context"
+    assert previous in state.standalone  # the brackets still find the story
+    assert state.asking == asking

@@ -375,6 +375,8 @@ def test_countries_in(text: str, countries: set[str]) -> None:
         ),
         ("Triều Tiên phóng bao nhiêu tên lửa?", ["Theo hãng tin Yonhap của Hàn Quốc, 4 tên lửa đã được phóng."], []),
         ("Thái Lan có bao nhiêu ca mắc mới?", ["Campuchia có 20 ca mắc mới, theo Bộ Y tế."], ["Campuchia"]),
+        # a person's nationality is not where the fact is (law)
+        ("Tổng giám đốc người Đài Loan tên là gì?", ["Công ty ở Việt Nam do ông Hsu Ming Jung điều hành."], []),
     ],
 )
 def test_other_places(question: str, cited: list[str], other: list[str]) -> None:
