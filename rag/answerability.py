@@ -20,7 +20,8 @@ from dataclasses import replace
 from rag.citations import parse_markers, strip_markers
 from rag.entities import entities
 from rag.evidence import Evidence, coverage, terms
-from rag.facts import asked_figure, asks_figure, figures, states_asked_figure
+from rag.facts import asked_figure, asks_figure, figures
+from rag.figure_match import states_asked_figure
 from rag.question_parts import question_parts
 from rag.text import fold_accents, numbers_in, shortened
 from rag.verification import facts_in

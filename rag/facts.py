@@ -4,7 +4,8 @@ evidence selection alike (pure; the entities it names are in rag/entities.py).
 - Figures: each number with what it is (money, percent, time, quarter, ordinal, score,
   count) and the word it counts or measures, read from the words around it as Vietnamese
   and English news write them ("23.000 đồng/lít", "quý III/2024", "thắng 3-1", "hạng 2").
-- What a question asks for: a figure of which kind, a date, a comparison.
+- What a question asks for: a figure of which kind, a date, a comparison (whether a stated figure
+  answers it: rag/figure_match.py).
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Literal
 
-from rag.text import canonical_number, fold_accents, normalise_numerals, years_in
+from rag.text import canonical_number, normalise_numerals, years_in
 
 # "measure" is only ever asked ("dài bao nhiêu"): a count in a unit of size answers it.
 FigureKind = Literal["money", "percent", "time", "duration", "quarter", "ordinal", "score", "count", "measure"]
@@ -200,7 +201,7 @@ def _plural_may(marked: str) -> str:
     return "".join(_PLURAL_MAY.sub("các", p) if _PLURAL_MAY.search(p) and _OTHER_ASK.search(p) else p for p in pieces)
 
 
-def _asked(question: str) -> str:
+def asked_form(question: str) -> str:
     """Folded, lower-case question with "mấy" read as "bao nhiêu": folded, "mấy" would be
     "máy" (a machine, "nhà máy"), so it is told apart before the marks go. A question typed
     without marks reaches here with them restored (the answer chain restores it first)."""
@@ -211,10 +212,10 @@ def _asked(question: str) -> str:
 
 # Questions asking when: their answer states a date, a year or a time.
 # Asking for a day or a month, which a bare year does not answer (folded, lower case).
-_ASKS_DAY = re.compile(
+ASKS_DAY = re.compile(
     r"\b(?:ngay|hom|thang) nao\b|\bwhat (?:date|day|month)\b|\bwhich (?:date|day|month)\b|\bon what day\b"
 )
-_YEAR_VALUE = re.compile(r"^(?:19|20)\d\d$")
+YEAR_VALUE = re.compile(r"^(?:19|20)\d\d$")
 _ASKS_TIME = re.compile(
     r"\b(?:ngay|nam|thang|hom|luc|dip|thoi diem|thoi gian|gio) nao\b|\bkhi nao\b|\bbao gio\b|\bwhen\b"
     r"|\bwhat (?:date|year|day|time)\b|\bwhich (?:date|year|day)\b"
@@ -244,7 +245,7 @@ _ASKS_MEASURE_MARKED = re.compile(
 _ASKS_MEASURE = re.compile(r"\bhow (?:tall|high|heavy|far|wide|deep|big|large|fast)\b")
 # What a size is stated in, by the folded first word after the number ("1,2 mét", "11 kg", "50 ha",
 # "38 độ C", "250 km/h", "1m68").
-_MEASURE_UNITS = frozenset(
+MEASURE_UNITS = frozenset(
     "m met km cm mm ha hecta m2 km2 kg g gam gram tan ta lit ml do mw kw gw hai dam "
     "feet ft inch pound mile miles".split()
 )
@@ -264,23 +265,23 @@ def _measured_noun(folded: str) -> bool:
     nhiêu xe một ngày" counts cars, "dài bao nhiêu mét" asks a size."""
     m = _COUNTED.search(folded)
     noun = m.group(1).split()[0] if m and not m.group(0).startswith("how") else ""
-    return not noun or noun in _NOT_COUNTED or noun in _MEASURE_UNITS
+    return not noun or noun in _NOT_COUNTED or noun in MEASURE_UNITS
 
 
 def asks_when(question: str) -> bool:
     """The question asks for a date or a year ("năm nào", "khi nào", "when"), maybe among other things."""
-    return _ASKS_TIME.search(_asked(question)) is not None
+    return _ASKS_TIME.search(asked_form(question)) is not None
 
 
 def asks_figure(question: str) -> bool:
-    folded = _asked(question)
+    folded = asked_form(question)
     patterns = (_ASKS_QUANTITY, _ASKS_SCORE, _ASKS_QUARTER, _ASKS_PERCENT, _ASKS_MONEY, _ASKS_TIME, _ASKS_DURATION)
     return any(p.search(folded) for p in patterns) or _asks_ordinal(question, folded) or _asks_measure(question, folded)
 
 
 def asked_figure(question: str) -> tuple[FigureKind, str]:
     """The kind of figure a question asks for, and the folded word it counts ("" if none)."""
-    folded = _asked(question)
+    folded = asked_form(question)
     if _ASKS_SCORE.search(folded):
         return "score", ""
     if _asks_ordinal(question, folded):
@@ -310,108 +311,6 @@ def asked_figure(question: str) -> tuple[FigureKind, str]:
         phrase = _LEADING_SCALE.sub("", phrase)
         phrase = "" if phrase.split()[:1] and phrase.split()[0] in _NOT_COUNTED else phrase
     return ("duration" if phrase and _TIME_AFTER.match(f" {phrase}") else "count"), phrase
-
-
-# The general classifiers of inanimate things (folded): news counts vehicles, devices and
-# objects by them and leaves the noun out or puts a model name after ("232 chiếc Civic").
-_OBJECT_CLASSIFIERS = frozenset({"chiec", "cai"})
-
-
-# Nouns news counts people by (folded), the two-syllable ones whole: "chiếc" and "cái" never count them.
-_PEOPLE = re.compile(
-    r"(?:hoc sinh|sinh vien|thi sinh|giao vien|benh nhan|bac si|y bac si|cong nhan|lao dong|nhan vien|can bo"
-    r"|cong chuc|dang vien|bi can|bi cao|doi tuong|nan nhan|du khach|hanh khach|khach|cu tri|cau thu"
-    r"|van dong vien|vdv|hoa si|ca si|nghe si|dien vien|tac gia|tre em|tre|chau|chien si|binh si|linh"
-    r"|pham nhan|tu nhan|ngu dan|nong dan|thanh vien|dai bieu|ung vien|tinh nguyen vien|chuyen gia"
-    r"|nha khoa hoc|doanh nhan|phong vien|nha bao|hoc vien|ho dan|nguoi)\b"
-)
-
-
-def same_unit(asked: str, stated: str) -> bool:
-    """Does a count of `stated` (folded word after the number) count the `asked` phrase?
-
-    Same first word, or an abbreviation of the phrase: "TTHC" for "thủ tục hành chính".
-    """
-    words = re.findall(r"[a-z]+", asked)
-    said = stated.split()
-    if not words or not said:
-        return False
-    if words[0] == "nguoi":
-        # "người" is the generic word for people; news counts them by role ("1.695 trường hợp",
-        # "30 bệnh nhân", "42 bị can"), so a count of anything answers "bao nhiêu người".
-        return True
-    if said[0] in _OBJECT_CLASSIFIERS:
-        # "chiếc" counts things of any kind: "bán được 232 chiếc" answers "bao nhiêu xe"; never people
-        # ("111 chiếc thuyền" does not answer "bao nhiêu họa sĩ").
-        return not _PEOPLE.match(" ".join(words))
-    if words[0] in _OBJECT_CLASSIFIERS:
-        # ... and the other way: "bán được bao nhiêu chiếc" is answered by "585 xe"; "bao nhiêu
-        # chiếc xe máy" by a count of "xe".
-        return len(words) == 1 or same_unit(" ".join(words[1:]), stated)
-    initials = "".join(w[0] for w in words)
-    # "TTHC" for "thủ tục hành chính"; "CBCCVC" (cán bộ, công chức, viên chức) also counts the
-    # "cán bộ" asked, "HSSV" the "học sinh": the asked noun's two syllables open the abbreviation
-    # (no Vietnamese word opens with two such consonants).
-    head = said[0]
-    abbreviates = len(head) >= 2 and (
-        initials.startswith(head) or (len(initials) >= 2 and head.startswith(initials[:2]))
-    )
-    # Each noun the question lists ("bao nhiêu y bác sĩ và người dân"), also after a classifier
-    # or a measure ("1.800 tấn dầu" counts the "dầu" asked, "13 du khách" the "khách").
-    heads = [m.group(1) for m in re.finditer(r"(?:^|,|\bva\b|\band\b)\s*([a-z]+)", asked)]
-    return any(noun in said for noun in heads) or abbreviates
-
-
-# The unit a money question asks a price per: "bao nhiêu USD/ounce", "bao nhiêu một lít".
-_ASKED_PER = re.compile(
-    r"\bbao nhieu\s+(?:(?:nghin|ngan|trieu|ty|ti)\s+)*(?:(?:dong|vnd|usd|euro|yen)\s*)?"
-    r"(?:/\s*|(?:mot|moi|per)\s+)([a-z]+)"
-)
-_ASKS_TOTAL = re.compile(r"\btong\b")
-
-
-def _asked_per(folded: str) -> str | None:
-    m = _ASKED_PER.search(folded)
-    return m.group(1) if m else None
-
-
-def states_asked_figure(question: str, texts: list[str]) -> bool:
-    """Some text states a figure of the kind the question asks for, new to the question."""
-    kind, unit = asked_figure(question)
-    asked = {f.value for f in figures(question)}
-    stated = [(text, f) for text in texts for f in figures(text) if f.value not in asked or f.kind == "score"]
-    new = [f for _, f in stated]
-    if kind == "count":
-        if not unit:  # a bare "bao nhiêu" ("bị phạt bao nhiêu?") asks an amount of any kind
-            return any(f.kind in ("count", "money", "percent") for f in new)
-        if any(same_unit(unit, f.unit) for f in new if f.kind == "count"):
-            return True
-        if unit.split()[0] == "lan" and any(f.kind == "ordinal" for f in new):
-            # "bao nhiêu lần vô địch" is answered by "chức vô địch thứ 33": the 33rd is the 33rd time.
-            return True
-        # "Tổng số thí sinh đăng ký là 12.000": the counted noun stands before a bare number.
-        head = re.compile(rf"\b{re.escape(' '.join(unit.split()[:2]))}\b")
-        return any(
-            head.search(fold_accents(text).lower()) is not None
-            for text, f in stated
-            if f.kind == "count" and not f.unit and f.value not in asked
-        )
-    if kind == "money":
-        per = _asked_per(_asked(question))
-        # Asked per ounce, a price per "lượng" is another price; asked a total ("tổng cộng bao
-        # nhiêu tiền"), a price per tree is none.
-        total = per is None and _ASKS_TOTAL.search(_asked(question)) is not None
-        return any(
-            f.kind == "money" and not (total and f.rate) and (per is None or not f.rate or f.unit == per) for f in new
-        )
-    if kind == "measure":
-        return any(f.kind == "count" and f.unit.split()[:1] and f.unit.split()[0] in _MEASURE_UNITS for f in new)
-    if kind == "time":  # "khi nào" may be answered by a date or by a span ("sau 3 ngày")
-        if _ASKS_DAY.search(_asked(question)):
-            # "ngày nào" is not answered by a year alone ("từ năm 1933"): a day or a month must be stated.
-            return any(f.kind == "time" and not _YEAR_VALUE.match(f.value) for f in new)
-        return any(f.kind in ("time", "duration") for f in new)
-    return any(f.kind == kind for f in new)
 
 
 _COMPARISON = re.compile(

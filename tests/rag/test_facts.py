@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from rag.dating import dating_years
-from rag.facts import Figure, asked_figure, asks_figure, figures, is_comparison, states_asked_figure
+from rag.facts import Figure, asked_figure, asks_figure, figures, is_comparison
+from rag.figure_match import states_asked_figure
 from rag.text import numbers_in
 
 
