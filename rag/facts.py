@@ -39,6 +39,11 @@ _MONEY_AFTER = re.compile(
     # "452 triệu bảng": after a scale word "bảng" is the pound ("thứ 2 bảng B" is a group)
     r"|\s*(?:ty|ti|trieu|nghin|ngan)\s+bang\b"
 )
+# After a pair of numbers, a scale, a unit or a span: a range, not a score.
+_RANGE_OF = re.compile(
+    r"\s*(?:ty|ti|trieu|nghin|ngan|%|phan tram|dong|usd|nam|thang|tuan|ngay|gio|phut|tuoi|lan|nguoi"
+    r"|km|m|cm|kg|tan|ha|do|diem)\b"
+)
 _MONEY_BEFORE = re.compile(r"(?:\$|usd|vnd)\s*$")
 # A slash between two numbers ("12/8", "1/2017"); "7 vụ/42 bị can" and "3628/UBND" are no dates.
 _TIME_BEFORE = re.compile(r"(?:\bnam|\bngay|\bthang|\btuan|\d\s*/)\s*$")
@@ -70,7 +75,9 @@ _ASIDE = re.compile(r"\s*\([^()]{1,40}\)")
 def figures(text: str) -> list[Figure]:
     """Every number of a text with its kind and unit, in order."""
     folded = normalise_numerals(text)
-    scores = {m.start(1) for m in _SCORE.finditer(folded)} | {m.start(2) for m in _SCORE.finditer(folded)}
+    # "3-1" is a score; "4-5 triệu đồng/m2", "5-7 năm", "20-30%" are ranges of what follows them.
+    matches = [m for m in _SCORE.finditer(folded) if not _RANGE_OF.match(folded, m.end())]
+    scores = {m.start(1) for m in matches} | {m.start(2) for m in matches}
     found: list[Figure] = []
     ranges = []
     for m in _NUMBER.finditer(folded):
@@ -117,7 +124,11 @@ def _money_end(after: str) -> int:
 
 
 # What a question asks for (folded, lower case).
-_ASKS_PERCENT = re.compile(r"phan tram|bao nhieu phan\b|\bty le\b|%|\bpercent|\bwhat share\b|\bproportion\b")
+# An interest rate is a percentage ("lãi suất bao nhiêu", "what annual interest rate").
+_ASKS_PERCENT = re.compile(
+    r"phan tram|bao nhieu phan\b|\bty le\b|%|\bpercent|\bwhat share\b|\bproportion\b"
+    r"|\blai suat\b(?:\s+\w+){0,3}\s+bao nhieu\b|\bwhat (?:\w+ )?interest rate\b"
+)
 _ASKS_MONEY = re.compile(
     # A money word after "bao nhiêu" asks money unless a number comes between: "bao nhiêu vé giá
     # 10 nghìn đồng" counts tickets and states their price; so does "vé đồng giá 10 nghìn ... bao
@@ -157,7 +168,7 @@ def _asks_money(question: str, folded: str) -> bool:
 
 
 _ASKS_SCORE = re.compile(
-    r"\bty so\b|\bti so\b|\bket qua\b.*\btran\b|\bthang\b.*\bbao nhieu ban\b|\bscore\b|\bscoreline\b"
+    r"\bty so\b|\bti so\b|\bket qua\b.*\btran\b|\b(?:thang|thawng)\b.*\bbao nhieu ban\b|\bscore\b|\bscoreline\b"
 )
 _ASKS_ORDINAL = re.compile(
     r"\bthu bao nhieu\b|\bhang bao nhieu\b|\bvi tri (?:thu )?bao nhieu\b|\bwhat rank|\bwhich place\b"
@@ -242,7 +253,7 @@ _ASKS_MEASURE_MARKED = re.compile(
     r"(?:\s+(?:là|khoảng|tới|đến|chừng|gần|hơn|tối đa|tối thiểu))*\s+bao nhiêu\b"
     r"|\bbao xa\b"  # "bay được bao xa": how far
 )
-_ASKS_MEASURE = re.compile(r"\bhow (?:tall|high|heavy|far|wide|deep|big|large|fast)\b")
+_ASKS_MEASURE = re.compile(r"\bhow (?:tall|high|heavy|far|wide|deep|big|large|fast)\b|\b(?:top|maximum) speed\b")
 # What a size is stated in, by the folded first word after the number ("1,2 mét", "11 kg", "50 ha",
 # "38 độ C", "250 km/h", "1m68").
 MEASURE_UNITS = frozenset(

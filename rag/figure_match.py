@@ -66,9 +66,17 @@ _ASKED_PER = re.compile(
 _ASKS_TOTAL = re.compile(r"\btong\b")
 
 
+# Units written out or abbreviated: "một mét vuông" and "/m2" are the same unit (a figure's unit keeps letters only).
+_UNIT_ALIASES = {"met": "m", "kilogam": "kg", "kilogram": "kg", "ki": "kg", "lit": "l", "gam": "g", "gram": "g"}
+
+
+def _unit(word: str) -> str:
+    return _UNIT_ALIASES.get(word, word)
+
+
 def _asked_per(folded: str) -> str | None:
     m = _ASKED_PER.search(folded)
-    return m.group(1) if m else None
+    return _unit(m.group(1)) if m else None
 
 
 def states_asked_figure(question: str, texts: list[str]) -> bool:
@@ -98,7 +106,8 @@ def states_asked_figure(question: str, texts: list[str]) -> bool:
         # nhiêu tiền"), a price per tree is none.
         total = per is None and _ASKS_TOTAL.search(asked_form(question)) is not None
         return any(
-            f.kind == "money" and not (total and f.rate) and (per is None or not f.rate or f.unit == per) for f in new
+            f.kind == "money" and not (total and f.rate) and (per is None or not f.rate or _unit(f.unit) == per)
+            for f in new
         )
     if kind == "measure":
         return any(f.kind == "count" and f.unit.split()[:1] and f.unit.split()[0] in MEASURE_UNITS for f in new)

@@ -151,11 +151,16 @@ def _span_in_digits(m: re.Match[str]) -> str:
     return f"{_SPAN_VALUE[m.group(1)]}{m.group(2)}{m.group(3)}"
 
 
+_WON = re.compile(r"(?<!\w)[Tt]hắng(?!\w)")
+
+
 def normalise_numerals(text: str) -> str:
     """Folded, lower-case text with Roman numerals after "quý", "khóa"... written in digits:
     "quý III/2024" and "quý 3/2024" are the same quarter; a rank in words too ("xếp thứ hai" is
     "xếp thứ 2")."""
     marked = _SPAN_WORD.sub(_span_in_digits, _RANK_WORD.sub(_rank_in_digits, slash_dates(text)))
+    # Folded, "thắng 2-0" (won 2-0) would read as "tháng 2" (February).
+    marked = _WON.sub("thawng", unicodedata.normalize("NFC", marked))
     folded = fold_accents(marked).lower()
     return _ROMAN_AFTER.sub(lambda m: f"{m.group(1)} {_roman(m.group(2))}", folded)
 

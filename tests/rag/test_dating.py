@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from rag.dating import asked_months, asked_years
+from rag.dating import asked_months, asked_years, dating_months
 from rag.reply_check import other_months, other_years
 
 
@@ -56,3 +56,9 @@ def test_asked_months(question: str, months: set[int]) -> None:
 def test_span_questions_against_swaps(question: str, cited: list[str], years: list[str], months: list[str]) -> None:
     assert other_years(question, cited) == years
     assert other_months(question, cited) == months
+
+
+def test_a_win_is_no_month() -> None:
+    # folded, "thắng 2-0" (won 2-0) reads as "tháng 2" (sports)
+    assert dating_months("U23 Việt Nam thắng 2-0 trước Thái Lan.") == set()
+    assert dating_months("Tháng 2/2017 giá xăng tăng.") == {2}

@@ -61,6 +61,11 @@ from rag.text import numbers_in
         ("Samson nhận thẻ đỏ ở phút 30.", Figure("30", "ordinal", "")),
         ("Trận đấu kéo dài 90 phút.", Figure("90", "duration", "phut")),
         ("32 đội đã chia sẻ 452 triệu bảng.", Figure("32", "count", "doi da")),
+        # a pair of numbers before a scale or a unit is a range, not a score (real estate, housing);
+        # "thắng 2-0" is a score, not February (sports)
+        ("Đơn giá khoảng 4-5 triệu đồng/m2.", Figure("4", "money", "m", rate=True)),
+        ("Vợ chồng tiết kiệm 5-7 năm sẽ mua được nhà.", Figure("5", "duration", "nam se")),
+        ("U23 Việt Nam thắng 2-0 trước Thái Lan.", Figure("2", "score", "")),
     ],
 )
 def test_figures(text: str, expected: Figure | None) -> None:
@@ -140,6 +145,11 @@ def test_figures(text: str, expected: Figure | None) -> None:
         ("Cong ty lo bao nhieu ty dong?", "money", ""),
         ("Bão khiến bao nhiêu trường phải đóng cửa?", "count", "truong phai dong cua"),
         ("Hãng có bao nhiêu dòng xe?", "count", "dong xe"),
+        # an interest rate is a percentage (banking, law); a top speed is a size (vehicles)
+        ("Công ty dụ người gửi tiền với lãi suất bao nhiêu?", "percent", ""),
+        ("What annual interest rate did the company promise?", "percent", ""),
+        ("Ngân hàng nào giảm lãi suất?", "count", ""),
+        ("What is the top speed of the new electric car?", "measure", ""),
         # a minute of play (sports)
         ("Cầu thủ nhận thẻ đỏ ở phút thứ mấy?", "ordinal", ""),
         ("Bàn thắng được ghi ở phút bao nhiêu?", "ordinal", ""),
@@ -227,6 +237,8 @@ def test_asks_figure_reads_plural_may(question: str, expected: bool) -> None:
         ("Có bao nhiêu họa sĩ tham gia vẽ tranh?", "111 bức tranh vẽ trên 111 chiếc thuyền thúng.", False),
         ("Hãng bán được bao nhiêu xe?", "Hãng bán được 232 chiếc trong tháng.", True),
         ("Có bao nhiêu học sinh được khen?", "Trường trao 20 chiếc cúp.", False),
+        # a unit written out or abbreviated is the same unit (real estate)
+        ("Căn hộ có đơn giá bao nhiêu một mét vuông?", "Đơn giá khoảng 4-5 triệu đồng/m2.", True),
         # money in pounds after a scale word (sports), not a group ("bảng B")
         ("Các đội được chia tổng cộng bao nhiêu tiền thưởng?", "32 đội đã chia sẻ 452 triệu bảng.", True),
         ("Các đội được chia bao nhiêu tiền thưởng?", "Việt Nam đứng thứ 2 bảng B.", False),
