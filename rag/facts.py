@@ -15,7 +15,7 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Literal
 
-from rag.text import canonical_number, normalise_numerals, years_in
+from rag.text import canonical_number, fold_accents, normalise_numerals, years_in
 
 # "measure" is only ever asked ("dài bao nhiêu"): a count in a unit of size answers it.
 FigureKind = Literal["money", "percent", "time", "duration", "quarter", "ordinal", "score", "count", "measure"]
@@ -36,8 +36,9 @@ _MONEY_AFTER = re.compile(
     r"\s*(?:(?:ty|ti|trieu|nghin|ngan|billion|million|thousand)\s+)?"
     r"(?:[\d.,]+\s+(?:trieu|nghin|ngan)\s+)?(?:dong|vnd|usd|euro|yen|nhan dan te|do la|dollars?|\$|bang anh"
     r"|won|baht|ringgit|rupee|ruble|rup|peso|franc|pounds?)\b"
-    # "452 triệu bảng": after a scale word "bảng" is the pound ("thứ 2 bảng B" is a group)
-    r"|\s*(?:ty|ti|trieu|nghin|ngan)\s+bang\b"
+    # "452 triệu bảng", "160.000 bảng/tuần": after a scale word or before a rate "bảng" is the pound
+    # ("thứ 2 bảng B" is a group)
+    r"|\s*(?:ty|ti|trieu|nghin|ngan)\s+bang\b|\s*bang\s*(?=/)"
 )
 # After a pair of numbers, a scale, a unit or a span: a range, not a score.
 _RANGE_OF = re.compile(
@@ -312,8 +313,10 @@ def asked_figure(question: str) -> tuple[FigureKind, str]:
     m = _COUNTED.search(folded)
     if m and m.group(0).startswith("how many"):
         return "count", ""  # English puts adjectives first; the noun cannot be compared word for word
-    if m is None:
-        return "count", ""
+    if m is None or _NOT_COUNTED_WORD.match(m.group(1)):
+        subject = None if question.isascii() else _COUNT_SUBJECT.search(question.lower())
+        # "Số thí sinh đăng ký là bao nhiêu?" counts the noun after "số", as "bao nhiêu thí sinh" does.
+        return "count", fold_accents(subject.group(1)) if subject else ""
     marked = None if question.isascii() else _MARKED_COUNTED.search(question.lower())
     counts_nothing = marked.group(1) in _NOT_COUNTED_MARKED if marked else m.group(1).split()[0] in _NOT_COUNTED
     # "bao nhiêu triệu cổ phiếu" counts shares, as "30 triệu cổ phiếu" does (the scale is no noun).
@@ -322,6 +325,12 @@ def asked_figure(question: str) -> tuple[FigureKind, str]:
         phrase = _LEADING_SCALE.sub("", phrase)
         phrase = "" if phrase.split()[:1] and phrase.split()[0] in _NOT_COUNTED else phrase
     return ("duration" if phrase and _TIME_AFTER.match(f" {phrase}") else "count"), phrase
+
+
+_NOT_COUNTED_WORD = re.compile(r"(?:trong|tai|khi|nua|roi)\b")
+# "(Tổng) số X ... bao nhiêu" opening a clause: a count of X (read with marks: folded, "số" is also
+# "so với", "sợ", "sổ"; "điểm số", "chỉ số", "tỷ số" are words of their own).
+_COUNT_SUBJECT = re.compile(r"(?:^|tổng |, )số (?:lượng )?(?!tiền\b|liệu\b)(\w+(?: \w+)?)\b.*\bbao nhiêu\b")
 
 
 _COMPARISON = re.compile(

@@ -102,11 +102,11 @@ def states_asked_figure(question: str, texts: list[str]) -> bool:
         )
     if kind == "money":
         per = _asked_per(asked_form(question))
-        # Asked per ounce, a price per "lượng" is another price; asked a total ("tổng cộng bao
-        # nhiêu tiền"), a price per tree is none.
+        # Asked per ounce, only a price per ounce answers (a total or a price per "lượng" does not);
+        # asked a total ("tổng cộng bao nhiêu tiền"), a price per tree is none.
         total = per is None and _ASKS_TOTAL.search(asked_form(question)) is not None
         return any(
-            f.kind == "money" and not (total and f.rate) and (per is None or not f.rate or _unit(f.unit) == per)
+            f.kind == "money" and not (total and f.rate) and (per is None or (f.rate and _unit(f.unit) == per))
             for f in new
         )
     if kind == "measure":

@@ -91,7 +91,7 @@ def test_figures(text: str, expected: Figure | None) -> None:
         ("Nhà ga bán được bao nhiêu vé?", "count", "ve"),
         ("Trại giam có bao nhiêu tù nhân?", "count", "tu nhan"),
         ("Giá vàng là bao nhiêu?", "money", ""),
-        ("Số ca mắc là bao nhiêu trong tuần?", "count", ""),
+        ("Số ca mắc là bao nhiêu trong tuần?", "count", "ca mac"),  # the noun after "số" is counted
         ("How many patients were admitted?", "count", ""),
         ("Hợp đồng kéo dài bao nhiêu năm?", "duration", "nam"),
         ("Phiên tòa dự kiến kéo dài bao lâu?", "duration", ""),
@@ -150,6 +150,10 @@ def test_figures(text: str, expected: Figure | None) -> None:
         ("What annual interest rate did the company promise?", "percent", ""),
         ("Ngân hàng nào giảm lãi suất?", "count", ""),
         ("What is the top speed of the new electric car?", "measure", ""),
+        # "số X ... bao nhiêu" opening a clause counts X; "điểm số" is a word of its own (education, sports)
+        ("Số thí sinh đăng ký dự thi là bao nhiêu?", "count", "thi sinh"),
+        ("Tổng số người chết trong vụ cháy là bao nhiêu?", "count", "nguoi chet"),
+        ("Điểm số của ba trọng tài là bao nhiêu?", "count", ""),
         # a minute of play (sports)
         ("Cầu thủ nhận thẻ đỏ ở phút thứ mấy?", "ordinal", ""),
         ("Bàn thắng được ghi ở phút bao nhiêu?", "ordinal", ""),
@@ -237,6 +241,9 @@ def test_asks_figure_reads_plural_may(question: str, expected: bool) -> None:
         ("Có bao nhiêu họa sĩ tham gia vẽ tranh?", "111 bức tranh vẽ trên 111 chiếc thuyền thúng.", False),
         ("Hãng bán được bao nhiêu xe?", "Hãng bán được 232 chiếc trong tháng.", True),
         ("Có bao nhiêu học sinh được khen?", "Trường trao 20 chiếc cúp.", False),
+        # asked a price per unit, a sum is no answer (real estate); "bảng" before a rate is the pound (sports)
+        ("Căn hộ dự kiến bán với giá bao nhiêu một mét vuông?", "Dự án có tổng mức đầu tư 26.000 tỷ đồng.", False),
+        ("Cầu thủ nhận mức lương bao nhiêu mỗi tuần?", "Anh nhận mức lương 160.000 bảng/tuần.", True),
         # a unit written out or abbreviated is the same unit (real estate)
         ("Căn hộ có đơn giá bao nhiêu một mét vuông?", "Đơn giá khoảng 4-5 triệu đồng/m2.", True),
         # money in pounds after a scale word (sports), not a group ("bảng B")
