@@ -29,7 +29,8 @@ from rag.verification import facts_in
 # Questions asking for one person's name (folded, lower case). "những ai" asks for groups
 # of people ("cán bộ, đảng viên"), and "có ai" asks yes or no, so neither is here.
 _ASKS_PERSON = re.compile(
-    r"\bten (la )?gi\b|\bho ten\b|\b(?<!nhung )ai la\b|^ai\b(?! cung\b)|\b(la|do|cua|boi) ai\b"
+    # "Ai Cập" (Egypt) is no "ai" (who).
+    r"\bten (la )?gi\b|\bho ten\b|\b(?<!nhung )ai la\b|^ai\b(?! cung\b)(?! cap\b)|\b(la|do|cua|boi) ai\b(?! cap\b)"
     r"|\bwho\b|\bwhose\b|\bname of\b|\bwhich (minister|official|person|leader|author)\b"
     r"|\b(?<!co )(?:cau thu|tien dao|thu mon|ca si|dien vien|nghe si|tay vot|vo si|hoc tro|huan luyen vien|hlv|hoa si"
     r"|nhac si|nha van|nha tho|tac gia|dao dien|nguoi mau|hoa hau|thi sinh|van dong vien|vdv|nguoi"
@@ -66,7 +67,7 @@ _MODEL_REFUSALS = ("khong tim thay", "not found", "khong co thong tin", "no info
 
 # "ai" (who) as the object of a verb: "chọn ai làm thủ tướng", "thay ai", "gặp ai". Not "những
 # ai" (groups), "có ai" / "không ai" (yes or no, nobody), "ai cũng" (everyone), "ai đó" (someone).
-_WHO_OBJECT = re.compile(r"(?<!những )(?<!có )(?<!không )(?<!\w)ai(?!\w)(?! cũng)(?! đó)")
+_WHO_OBJECT = re.compile(r"(?<!những )(?<!có )(?<!không )(?<!\w)ai(?!\w)(?! cũng)(?! đó)(?! cập)")
 
 
 def asks_person(question: str) -> bool:
