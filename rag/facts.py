@@ -56,6 +56,8 @@ _FRACTION = re.compile(r"(?<![\d.,])(?:\d{3,}|\d{1,3}(?:[.,]\d{3})+)\s*/\s*\d|\d
 _QUARTER_BEFORE = re.compile(r"\b(?:quy|quarter|q)\s*$")
 # A clock time written the news way: "15h", "22h20", "7h30'" (no space before the "h").
 _CLOCK_AFTER = re.compile(r"h(?:\d{2})?(?![a-z])")
+# Words before a span of time written like a clock ("kéo dài 2h18", "mất 1h30"); "sau 14h" is after 2 pm.
+_LASTING = re.compile(r"\b(?:keo dai|trong|mat|het|lasted)\s*$")
 # "đứng ở vị trí 41" is a rank; "chuyển đổi vị trí 251 cán bộ" counts people.
 # "phút 30" is a minute of play ("ghi bàn ở phút 30", "phút 90+2"); "30 phút" a span.
 _ORDINAL_BEFORE = re.compile(r"\b(?:thu|hang|top|no\.?|phut|(?:o|tai|dung|xep|giu|len|xuong) vi tri)\s*$")
@@ -99,6 +101,10 @@ def figures(text: str) -> list[Figure]:
             kind = "ordinal"
         elif _FRACTION.search(folded[max(0, m.start() - 12) : m.end() + 12]):
             kind = "count"  # "6.385/10.418 bài thi": a share of a total, not a date
+        elif (clock_at := _CLOCK_AFTER.match(after)) and (
+            _LASTING.search(before) or after[clock_at.end() :].lstrip().startswith("phut")
+        ):
+            kind = "duration"  # "kéo dài 2h18", "sau 2h18 phút thi đấu": hours and minutes, not a time of day
         elif years_in(raw) == [raw] or _TIME_BEFORE.search(before) or _CLOCK_AFTER.match(after):
             kind = "time"
         elif _TIME_AFTER.match(after):

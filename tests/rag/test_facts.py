@@ -46,6 +46,9 @@ from rag.text import numbers_in
         # a clock time written the news way (society, sports, transport)
         ("Vụ cháy xảy ra lúc 14h chiều qua.", Figure("14", "time", "")),
         ("Trận đấu bắt đầu lúc 19h30 tối nay.", Figure("19", "time", "")),
+        ("Trận chung kết kéo dài 2h18.", Figure("2", "duration", "h")),  # a span written like a clock
+        ("Sau 2h18 phút thi đấu, Nadal giành chiến thắng.", Figure("2", "duration", "h")),
+        ("Sau 14h chiều, mưa lớn.", Figure("14", "time", "")),
         ("Tàu chở 200 hành khách.", Figure("200", "count", "hanh khach")),
         # a rank in words after a verb of ranking (sports, education, business)
         ("Bồ Đào Nha đang xếp thứ hai trong bảng với 15 điểm.", Figure("2", "ordinal", "trong bang")),
