@@ -165,12 +165,18 @@ _ASKS_SUM = re.compile(
 _LEADING_SCALE = re.compile(r"^(?:(?:nghin|ngan|trieu|ty|ti)\s+)+")
 
 
+def _marked(question: str) -> str:
+    """The question in lower case with its marks, "mấy" read as "bao nhiêu": for the words that
+    folding would merge with others ("đồng"/"đóng", "thứ"/"thu", "dài"/"đại")."""
+    return " ".join(re.sub(r"\bmấy\b", "bao nhiêu", unicodedata.normalize("NFC", question.lower())).split())
+
+
 def _asks_money(question: str, folded: str) -> bool:
     if _ASKS_MONEY.search(folded):
         return True
     if question.isascii():
         return _ASKS_SUM.search(folded) is not None
-    marked = " ".join(re.sub(r"\bmấy\b", "bao nhiêu", unicodedata.normalize("NFC", question.lower())).split())
+    marked = _marked(question)
     return _ASKS_SUM_MARKED.search(marked) is not None
 
 
@@ -243,7 +249,7 @@ _ASKS_TIME = re.compile(
 def _asks_ordinal(question: str, folded: str) -> bool:
     if question.isascii():  # no marks to read (restoring them failed): the folded form decides
         return _ASKS_ORDINAL.search(folded) is not None
-    marked = " ".join(re.sub(r"\bmấy\b", "bao nhiêu", question.lower()).split())
+    marked = _marked(question)
     return _ASKS_ORDINAL_MARKED.search(marked) is not None or _ASKS_ORDINAL.search(marked) is not None
 
 
@@ -274,7 +280,7 @@ def _asks_measure(question: str, folded: str) -> bool:
         return True
     if question.isascii():  # no marks to read: the folded dimension words collide too often
         return False
-    marked = " ".join(re.sub(r"\bmấy\b", "bao nhiêu", question.lower()).split())
+    marked = _marked(question)
     return _ASKS_MEASURE_MARKED.search(marked) is not None
 
 
