@@ -18,6 +18,8 @@ _NOT_DATING = re.compile(
     r"|\bdoi|\bphien ban|\bmodel)"
     r"(?:\s+(?:nam|thang \d+|nam hoc|the year|[\d/]+))*\s*$"
 )
+# A year as news writes it, also after a slash ("tháng 2/2017"); "1.2019" and "2.022" are no years.
+_ANY_YEAR = re.compile(r"(?<![\d.,])(?:19|20)\d\d(?![\d]|[.,]\d)")
 _YEAR_RANGE = re.compile(r"\b((?:19|20)\d\d)\s*[-–]\s*((?:19|20)\d\d)\b")
 
 
@@ -31,8 +33,8 @@ def dating_years(text: str) -> set[str]:
         first, last = int(m.group(1)), int(m.group(2))
         if 0 < last - first <= 30:
             years.update(str(y) for y in range(first, last + 1))
-    # "tháng 2/2017" and "12/8/2019" date by their year too; "1.2019" and "2.022" are no years.
-    for m in re.finditer(r"(?<![\d.,])(?:19|20)\d\d(?![\d]|[.,]\d)", folded):
+    # "tháng 2/2017" and "12/8/2019" date by their year too.
+    for m in _ANY_YEAR.finditer(folded):
         if not _NOT_DATING.search(folded[max(0, m.start() - 30) : m.start()]):
             years.add(m.group(0))
     return years
@@ -54,9 +56,6 @@ def dating_months(text: str) -> set[int]:
         if 1 <= value <= 12 and not _NOT_DATING.search(folded[max(0, m.start() - 30) : m.start()]):
             months.add(value)
     return months
-
-
-_ANY_YEAR = re.compile(r"(?<![\d.,])(?:19|20)\d\d(?![\d]|[.,]\d)")
 
 
 def asked_years(question: str) -> set[str]:

@@ -101,10 +101,11 @@ def states_asked_figure(question: str, texts: list[str]) -> bool:
             if f.kind == "count" and not f.unit and f.value not in asked
         )
     if kind == "money":
-        per = _asked_per(asked_form(question))
+        folded = asked_form(question)
+        per = _asked_per(folded)
         # Asked per ounce, only a price per ounce answers (a total or a price per "lượng" does not);
         # asked a total ("tổng cộng bao nhiêu tiền"), a price per tree is none.
-        total = per is None and _ASKS_TOTAL.search(asked_form(question)) is not None
+        total = per is None and _ASKS_TOTAL.search(folded) is not None
         return any(
             f.kind == "money" and not (total and f.rate) and (per is None or (f.rate and _unit(f.unit) == per))
             for f in new

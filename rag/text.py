@@ -156,11 +156,12 @@ _WON = re.compile(r"(?<!\w)[Tt]hắng(?!\w)")
 
 def normalise_numerals(text: str) -> str:
     """Folded, lower-case text with Roman numerals after "quý", "khóa"... written in digits:
-    "quý III/2024" and "quý 3/2024" are the same quarter; a rank in words too ("xếp thứ hai" is
-    "xếp thứ 2")."""
-    marked = _SPAN_WORD.sub(_span_in_digits, _RANK_WORD.sub(_rank_in_digits, slash_dates(text)))
+    "quý III/2024" and "quý 3/2024" are the same quarter; a rank or a span in words too ("xếp thứ
+    hai" is "xếp thứ 2", "một tháng" is "1 tháng"). The words are read with their marks, before folding."""
+    marked = unicodedata.normalize("NFC", slash_dates(text))
+    marked = _SPAN_WORD.sub(_span_in_digits, _RANK_WORD.sub(_rank_in_digits, marked))
     # Folded, "thắng 2-0" (won 2-0) would read as "tháng 2" (February).
-    marked = _WON.sub("thawng", unicodedata.normalize("NFC", marked))
+    marked = _WON.sub("thawng", marked)
     folded = fold_accents(marked).lower()
     return _ROMAN_AFTER.sub(lambda m: f"{m.group(1)} {_roman(m.group(2))}", folded)
 

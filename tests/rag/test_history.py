@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from rag.answer_state import AnswerState
 from rag.history import Turn, condense, drop_inherited_years, is_follow_up
 from rag.llm import FakeLLM
 
@@ -191,8 +192,6 @@ def test_condense_limits_history_turns() -> None:
     ],
 )
 def test_a_context_follow_up_asks_its_own_words(question: str, previous: str, asking: str) -> None:
-    from rag.answer_state import AnswerState
-
     history = [Turn("user", previous), Turn("assistant", "...")]
     state = AnswerState(question, history, "extractive", condensed=condense(question, history))
     assert state.condensed is not None and state.condensed.method == "context"
