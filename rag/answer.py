@@ -30,6 +30,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import replace
+from datetime import date
 
 from langchain_core.runnables import Runnable, RunnableGenerator, RunnableLambda
 
@@ -59,6 +60,7 @@ from rag.answerability import (
 from rag.citations import citation_for, render
 from rag.confidence import answer_score, answer_signals
 from rag.config import Settings
+from rag.deixis import stale_for_now
 from rag.evidence import Evidence, SentenceScores, coverage, select_evidence
 from rag.facts import is_comparison
 from rag.history import Turn, condense
@@ -166,6 +168,8 @@ class AnswerChain:
         elif not sources:
             missing = check_support(pinned, articles.values()).describe() or pinned.describe()
             state.refusal_reason = f"không bài nào có đủ: {missing}"
+        elif stale := stale_for_now(state.standalone, [h.article.date for h in state.hits], date.today()):
+            state.refusal_reason = stale
         state.restored = self._restore(state.standalone)
         state.asked = self._restore(state.asking)
         asked = state.asked
