@@ -37,6 +37,11 @@ _ASKS_PERSON = re.compile(
     r"|hoc sinh|sinh vien|giao vien|benh nhan|bac si|bi cao|bi can|nan nhan|ung vien|can bo|quan chuc|lanh dao"
     r"|bo truong|thu tuong|tong thong|chu tich|giam doc|doanh nhan|ty phu|nha khoa hoc|chinh tri gia|dai bieu"
     r"|nha bao|phong vien) nao\b"
+    # An office holder asked by office and agency: "Thứ trưởng Bộ Tài chính nào", "Giám đốc Sở Y tế
+    # nào" (not "Chủ tịch UBND tỉnh nào", which asks the province).
+    r"|\b(?:thu truong|bo truong|chu tich|giam doc|bi thu|chanh an|vien truong|hieu truong|truong phong)"
+    r"\s+(?:bo|so|ban|cuc|tong cuc|vien|ubnd|uy ban|toa an|truong|cong ty|tap doan|ngan hang|dai hoc)\b"
+    r"(?:\s+\w+){1,5}?(?<!\btinh)(?<!\bthanh pho)(?<!\bhuyen)(?<!\bquan)(?<!\bxa)(?<!\bnuoc) nao\b"
 )
 # The Vietnamese surnames almost every Vietnamese person carries (together over 90% of the
 # population): a capitalised run of two to four syllables opening with one is a person's name,

@@ -18,6 +18,21 @@ _NOT_DATING = re.compile(
     r"|\bdoi|\bphien ban|\bmodel)"
     r"(?:\s+(?:nam|thang \d+|nam hoc|the year|[\d/]+))*\s*$"
 )
+# A year after a comparative in the same clause is the baseline a figure is compared with: "76 cú,
+# hơn gấp đôi những gì đã làm được năm 2016", "cao hơn năm 2016" (no figure or clause break between;
+# "hơn nữa" is "moreover"). A year opened by "trong"/"vào" still dates: "giảm hơn một nửa trong năm 2016".
+_COMPARED = re.compile(r"\b(?:hon(?! nua)|gap)\b[^\d,;.:]{0,70}$")
+_DATED_BY = re.compile(r"\b(?:trong|vao)\s*$")
+
+
+def _not_dating(folded: str, start: int) -> bool:
+    if _NOT_DATING.search(folded[max(0, start - 30) : start]):
+        return True
+    before = folded[max(0, start - 90) : start]
+    opener = re.sub(r"\bnam\s*$", "", before)  # "năm" itself introduces the year, either way
+    return bool(_COMPARED.search(before)) and not _DATED_BY.search(opener)
+
+
 # A year as news writes it, also after a slash ("tháng 2/2017"); "1.2019" and "2.022" are no years.
 _ANY_YEAR = re.compile(r"(?<![\d.,])(?:19|20)\d\d(?![\d]|[.,]\d)")
 _YEAR_RANGE = re.compile(r"\b((?:19|20)\d\d)\s*[-–]\s*((?:19|20)\d\d)\b")
@@ -35,9 +50,14 @@ def dating_years(text: str) -> set[str]:
             years.update(str(y) for y in range(first, last + 1))
     # "tháng 2/2017" and "12/8/2019" date by their year too.
     for m in _ANY_YEAR.finditer(folded):
-        if not _NOT_DATING.search(folded[max(0, m.start() - 30) : m.start()]):
+        if not _not_dating(folded, m.start()):
             years.add(m.group(0))
     return years
+
+
+def undated_years(text: str) -> set[str]:
+    """The years a text states only as a baseline or a bound ("đến năm 2020", "so với năm 2016")."""
+    return {m.group(0) for m in _ANY_YEAR.finditer(normalise_numerals(text))} - dating_years(text)
 
 
 # A month as news writes it: "tháng 6", "tháng 6/2017", "12/6", "12/6/2017" (folded, dots already slashes).

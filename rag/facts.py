@@ -239,6 +239,8 @@ def asked_form(question: str) -> str:
 ASKS_DAY = re.compile(
     r"\b(?:ngay|hom|thang) nao\b|\bwhat (?:date|day|month)\b|\bwhich (?:date|day|month)\b|\bon what day\b"
 )
+# Asking for a year, which a day and month alone ("ngày 19/5") does not answer.
+ASKS_YEAR = re.compile(r"\bnam nao\b|\b(?:what|which) year\b")
 YEAR_VALUE = re.compile(r"^(?:19|20)\d\d$")
 _ASKS_TIME = re.compile(
     r"\b(?:ngay|nam|thang|hom|luc|dip|thoi diem|thoi gian|gio) nao\b|\bkhi nao\b|\bbao gio\b|\bwhen\b"

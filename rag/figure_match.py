@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from rag.facts import ASKS_DAY, MEASURE_UNITS, YEAR_VALUE, asked_figure, asked_form, figures
+from rag.facts import ASKS_DAY, ASKS_YEAR, MEASURE_UNITS, YEAR_VALUE, asked_figure, asked_form, figures
 from rag.text import fold_accents
 
 # The general classifiers of inanimate things (folded): news counts vehicles, devices and
@@ -93,12 +93,13 @@ def states_asked_figure(question: str, texts: list[str]) -> bool:
         if unit.split()[0] == "lan" and any(f.kind == "ordinal" for f in new):
             # "bao nhiêu lần vô địch" is answered by "chức vô địch thứ 33": the 33rd is the 33rd time.
             return True
-        # "Tổng số thí sinh đăng ký là 12.000": the counted noun stands before a bare number.
+        # "Tổng số thí sinh đăng ký là 12.000": the counted noun stands before a bare number, or
+        # one followed by the generic "người" ("tổng số thành viên của đoàn là 861 người").
         head = re.compile(rf"\b{re.escape(' '.join(unit.split()[:2]))}\b")
         return any(
             head.search(fold_accents(text).lower()) is not None
             for text, f in stated
-            if f.kind == "count" and not f.unit and f.value not in asked
+            if f.kind == "count" and f.unit.split()[:1] in ([], ["nguoi"]) and f.value not in asked
         )
     if kind == "money":
         folded = asked_form(question)
@@ -113,8 +114,12 @@ def states_asked_figure(question: str, texts: list[str]) -> bool:
     if kind == "measure":
         return any(f.kind == "count" and f.unit.split()[:1] and f.unit.split()[0] in MEASURE_UNITS for f in new)
     if kind == "time":  # "khi nào" may be answered by a date or by a span ("sau 3 ngày")
-        if ASKS_DAY.search(asked_form(question)):
+        form = asked_form(question)
+        if ASKS_DAY.search(form):
             # "ngày nào" is not answered by a year alone ("từ năm 1933"): a day or a month must be stated.
             return any(f.kind == "time" and not YEAR_VALUE.match(f.value) for f in new)
+        if ASKS_YEAR.search(form):
+            # ... nor "năm nào" by a day and month alone ("Ngày 19/5, Nội các ...").
+            return any(f.kind == "time" and YEAR_VALUE.match(f.value) for f in new)
         return any(f.kind in ("time", "duration") for f in new)
     return any(f.kind == kind for f in new)

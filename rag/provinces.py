@@ -12,9 +12,13 @@ from functools import lru_cache
 
 from rag.text import fold_accents
 
+# Vietnamese news writes Hà Nội as "Thủ đô" with a capital; "thủ đô" is any country's capital. Only
+# inside a sentence does the capital tell them apart.
+_CAPITAL = "thu do"
+
 # Each province once, with the other names news uses for it (folded, lower case).
 _PROVINCES: dict[str, tuple[str, ...]] = {
-    "Hà Nội": ("thu do ha noi",),
+    "Hà Nội": ("thu do ha noi", _CAPITAL),
     "TP Hồ Chí Minh": ("tp.hcm", "tphcm", "tp hcm", "sai gon", "tp. hcm"),
     "Hải Phòng": (),
     "Đà Nẵng": (),
@@ -97,5 +101,7 @@ def provinces_in(text: str) -> set[str]:
         # A name is written with capitals ("Long An"; "long an" is other words), and a capitalised
         # word after it makes a longer name ("Thái Bình Dương" is the Pacific).
         if folded[m.start()].isupper() and not re.match(r"\s+[A-Z]", folded[m.end() :]):
+            if m.group(0) == _CAPITAL and not re.search(r"[\w,]\s+$", folded[: m.start()]):
+                continue  # "Thủ đô của Pháp ..." opening a sentence
             found.add(alias[m.group(0)])
     return found

@@ -18,7 +18,7 @@ from rag.attribution import without_attribution
 from rag.citations import MarkedSentence, split_marked, strip_markers
 from rag.cleaning import display_title
 from rag.countries import countries_in
-from rag.dating import asked_months, asked_years, dating_months, dating_years
+from rag.dating import asked_months, asked_years, dating_months, dating_years, undated_years
 from rag.evidence import Evidence, coverage
 from rag.facts import asks_figure, asks_when
 from rag.language import detect_language
@@ -79,6 +79,10 @@ def other_years(question: str, cited: Sequence[str]) -> list[str]:
         return []  # "năm nào", "khi nào": the year is the answer, not a condition
     asked = asked_years(question)
     stated = {y for text in cited for y in dating_years(text)}
+    # A question dated only by a bound ("đến năm 2020 sẽ có bao nhiêu cán bộ") is met by the same
+    # bound stated, whatever else the passage dates.
+    if not dating_years(question) and undated_years(question) & {y for t in cited for y in undated_years(t)}:
+        return []
     return sorted(stated) if asked and stated and not asked & stated else []
 
 
@@ -94,7 +98,12 @@ def other_months(question: str, cited: Sequence[str]) -> list[str]:
 
 
 # A person's nationality ("Tổng giám đốc người Đài Loan", "quốc tịch Mỹ") is not where the asked fact is.
-_NATIONALITY = re.compile(r"\b(?:người|quốc tịch|gốc|kiều bào)\s+[A-ZĐ]\w*(?:\s+[A-ZĐ]\w*)*")
+# Nor is a visitor's ("du khách Úc") or a currency's ("đô la Úc", "đô la Singapore").
+# Capitals with marks too: "Úc", "Ấn Độ", "Ý".
+_CAP = "A-ZĐ" + "".join(c for c in map(chr, range(0xC0, 0x1EFA)) if c.isupper() and c.isalpha())
+_NATIONALITY = re.compile(
+    rf"\b(?i:người|quốc tịch|gốc|kiều bào|du khách|khách|đô la|đôla)\s+[{_CAP}]\w*(?:\s+[{_CAP}]\w*)*"
+)
 
 
 def other_places(question: str, cited: Sequence[str]) -> list[str]:

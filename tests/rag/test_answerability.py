@@ -156,6 +156,13 @@ def test_quantity_questions_need_a_new_number(question: str, sentence: str, ok: 
         ("Thủ đô của Ai Cập có bao nhiêu dân?", False),
         # "có ... nào" asks whether any exists (law)
         ("Có cán bộ nào bị đề nghị kỷ luật không?", False),
+        # an office and its agency before "nào" ask the office holder (politics, health, business)
+        ("Thứ trưởng Bộ Tài chính nào cho biết thuế sẽ giảm?", True),
+        ("Giám đốc Sở Y tế Hà Nội nào ký quyết định?", True),
+        ("Tổng giám đốc tập đoàn Vingroup nào phát biểu?", True),
+        # ... but with a place noun before "nào" they ask the place, and with no agency named the agency
+        ("Chủ tịch UBND tỉnh nào bị kỷ luật?", False),
+        ("Giám đốc công ty nào bị bắt?", False),
     ],
 )
 def test_asks_person(question: str, expected: bool) -> None:

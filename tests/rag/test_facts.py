@@ -208,6 +208,12 @@ def test_is_comparison(question: str, expected: bool) -> None:
         # a model year is no date of the facts (vehicles, technology)
         ("Honda City bán song song cùng bản đời 2016, đạt 654 xe.", set()),
         ("Mẫu Civic phiên bản 2017 ra mắt năm 2016.", {"2016"}),
+        # a year after a comparative is the baseline (sports, business); "trong năm" still dates
+        ("Anh ghi 76 cú winner, hơn gấp đôi những gì đã làm được ở giải này năm 2016 (37 cú).", set()),
+        ("Lượng khách quốc tế cao hơn năm 2015.", set()),
+        ("Số vụ tai nạn giảm hơn một nửa trong năm 2016.", {"2016"}),
+        ("Doanh thu đạt hơn 500 tỷ đồng năm 2016.", {"2016"}),
+        ("Hơn nữa, năm 2016 công ty lãi 20 tỷ đồng.", {"2016"}),
     ],
 )
 def test_dating_years(text: str, years: set[str]) -> None:

@@ -77,6 +77,11 @@ def test_question_parts(question: str, parts: list[str]) -> None:
         ("Dự án có tổng vốn bao nhiêu tiền?", "Dự án có tổng vốn 2.500 tỷ đồng.", True),
         ("Dự án có tổng vốn bao nhiêu tiền?", "Dự án khởi công năm ngoái.", False),
         ("Vì sao dự án chậm tiến độ?", "Dự án khởi công năm ngoái.", True),
+        # "năm nào" asks a year: a day and month alone do not answer it (world, sports, business)
+        ("Nhật hoàng lên ngôi từ năm nào?", "Ngày 19/5, Nội các Nhật Bản thông qua đạo luật thoái vị.", False),
+        ("Nhật hoàng lên ngôi từ năm nào?", "Nhật hoàng Akihito lên ngôi năm 1989.", True),
+        ("In what year was the club founded?", "Câu lạc bộ được thành lập ngày 12/8/1998.", True),
+        ("Công ty được thành lập năm nào?", "Công ty được thành lập vào tháng 3.", False),
     ],
 )
 def test_answers_asked_type_by_parts(question: str, text: str, fits: bool) -> None:

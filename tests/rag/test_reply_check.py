@@ -275,6 +275,15 @@ def test_a_converted_figure_neither_drops_the_sentence_nor_refuses() -> None:
         ("Đợt lũ tháng 2/2017 thiệt hại bao nhiêu?", ["Năm 1998, lũ gây thiệt hại 6,2% GDP."], ["1998"]),
         # a question asking which year is answered by one
         ("Năm 2016 công ty lỗ; năm nào lỗ nặng nhất?", ["Đỉnh điểm thua lỗ là năm 2015."], []),
+        # a question dated only by a bound is met by that bound (science, education) ...
+        ("Ai nói đến năm 2020 sẽ có 250 kỹ sư?", ["Từ tháng 9/2013 đã cử 36 kỹ sư. Ông A nói đến 2020 có 250."], []),
+        ("Đến năm 2020 tỉnh xây bao nhiêu trường?", ["Năm 2016 tỉnh xây 40 trường."], ["2016"]),
+        # ... but a year asked beside a shared baseline still must match (business)
+        (
+            "Năm 2016 doanh thu tăng bao nhiêu so với năm 2015?",
+            ["Năm 2017 doanh thu tăng 9% so với năm 2015."],
+            ["2017"],
+        ),
     ],
 )
 def test_other_years(question: str, cited: list[str], other: list[str]) -> None:
@@ -314,6 +323,13 @@ def test_other_months(question: str, cited: list[str], other: list[str]) -> None
         ("Người dân cần giữ an toàn, long an tâm.", set()),  # the words, not the province
         ("CLB Hà Nội FC thắng 2-0.", set()),  # a club named after the city
         ("Bệnh viện tiếp nhận 20 ca mắc mới.", set()),
+        # "Thủ đô" with a capital inside a sentence is Hà Nội (transport, society) ...
+        ("Sáng 30/6, xe buýt hai tầng đầu tiên ở Thủ đô chạy thử nghiệm.", {"Hà Nội"}),
+        ("Giá nhà ở Thủ đô tăng 5%.", {"Hà Nội"}),
+        # ... but not any country's capital, nor one opening a sentence
+        ("Du khách đến thủ đô Bangkok tăng mạnh.", set()),
+        ("Người dân Thủ đô Viêng Chăn đón Tết.", set()),
+        ("Thủ đô của Pháp đón 20 triệu khách.", set()),
     ],
 )
 def test_provinces_in(text: str, provinces: set[str]) -> None:
@@ -377,6 +393,17 @@ def test_countries_in(text: str, countries: set[str]) -> None:
         ("Thái Lan có bao nhiêu ca mắc mới?", ["Campuchia có 20 ca mắc mới, theo Bộ Y tế."], ["Campuchia"]),
         # a person's nationality is not where the fact is (law)
         ("Tổng giám đốc người Đài Loan tên là gì?", ["Công ty ở Việt Nam do ông Hsu Ming Jung điều hành."], []),
+        # nor a visitor's, nor a currency's (law, business, tourism); marked capitals count
+        ("Du khách Úc bị trừ bao nhiêu đô la Úc?", ["Ông John bị trừ 39.429 AUD tại TP HCM, Việt Nam."], []),
+        ("Khách Hàn Quốc chi bao nhiêu tiền ở Đà Nẵng?", ["Khách Hàn Quốc chi 50 triệu đồng ở Đà Nẵng."], []),
+        ("Giá vé tính bằng đô la Singapore là bao nhiêu?", ["Vé bán tại Thái Lan giá 300 baht."], []),
+        ("Người Ấn Độ nào đoạt giải ở Mỹ?", ["Ông A đoạt giải ở Nhật Bản."], ["Nhật Bản"]),
+        # "Khách sạn" is no visitor
+        (
+            "Khách sạn Mường Thanh ở Nghệ An có bao nhiêu phòng?",
+            ["Khách sạn Mường Thanh Đà Nẵng có 300 phòng."],
+            ["Đà Nẵng"],
+        ),
     ],
 )
 def test_other_places(question: str, cited: list[str], other: list[str]) -> None:
