@@ -63,6 +63,7 @@ from rag.config import Settings
 from rag.deixis import stale_for_now
 from rag.evidence import Evidence, SentenceScores, coverage, select_evidence
 from rag.facts import is_comparison
+from rag.figure_context import figure_rival
 from rag.history import Turn, condense
 from rag.language import detect_language
 from rag.llm import LLM, LLMUnavailableError
@@ -190,6 +191,9 @@ class AnswerChain:
         scores = self._sentence_scores  # a question asking several things quotes each part's answer
         closeness = (lambda part: scores(part, state.hits)) if scores is not None else None
         state.part_answers = part_answers(state.asked, state.evidence, closeness)
+        rival = figure_rival(state.asked, state.evidence, EXTRACTIVE_MARGIN)
+        if rival is not None and rival not in state.part_answers:
+            state.part_answers.append(rival)  # quoted after the lead, whose figure may be a neighbour
         picked = self._pick(state)
         best = [e.text for e in picked]
         # The top article's sentences stating the asked kind of fact answer; the others surround them.

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Literal
 
 from rag.text import canonical_number, fold_accents, normalise_numerals, years_in
@@ -27,6 +27,8 @@ class Figure:
     kind: FigureKind
     unit: str  # the folded word counted or measured ("lit" in "đồng/lít", "truong" in "13 trường hợp")
     rate: bool = False  # money per unit ("23.000 đồng/lít"): a price, not a sum
+    # Where the number stands in normalise_numerals(text); not part of what the figure is.
+    span: tuple[int, int] = field(default=(-1, -1), compare=False)
 
 
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
@@ -118,10 +120,12 @@ def figures(text: str) -> list[Figure]:
         word = per or (None if clock else _WORD_AFTER.match(after[aside.end() :] if aside else after))
         if kind == "count" and (_RANGE_AFTER.match(after) or after.lstrip().startswith("/")):
             ranges.append(len(found))
-        found.append(Figure(canonical_number(raw), kind, word.group(1) if word else "", rate=per is not None))
+        unit = word.group(1) if word else ""
+        found.append(Figure(canonical_number(raw), kind, unit, rate=per is not None, span=m.span()))
     for i in ranges:
         if i + 1 < len(found):
-            found[i] = Figure(found[i].value, found[i + 1].kind, found[i + 1].unit, found[i + 1].rate)
+            after = found[i + 1]
+            found[i] = Figure(found[i].value, after.kind, after.unit, after.rate, span=found[i].span)
     return found
 
 
