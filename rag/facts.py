@@ -124,8 +124,8 @@ def figures(text: str) -> list[Figure]:
         found.append(Figure(canonical_number(raw), kind, unit, rate=per is not None, span=m.span()))
     for i in ranges:
         if i + 1 < len(found):
-            after = found[i + 1]
-            found[i] = Figure(found[i].value, after.kind, after.unit, after.rate, span=found[i].span)
+            following = found[i + 1]
+            found[i] = Figure(found[i].value, following.kind, following.unit, following.rate, span=found[i].span)
     return found
 
 
