@@ -53,7 +53,6 @@ from rag.answerability import (
     answer_type_first,
     answers_asked_type,
     model_refused,
-    parts_left_out,
     refusal_probability,
     states_asked,
 )
@@ -71,9 +70,10 @@ from rag.llm_gate import LLMGate
 from rag.quoting import EXTRACTIVE_MARGIN, as_quote, extractive_pick, part_answers, per_source, to_fact_clause
 from rag.reply_check import (
     asked_first,
-    figures_apart,
+    beside_question,
     finished_part,
     other_months,
+    other_numbered,
     other_places,
     other_years,
     unanswered_reason,
@@ -191,9 +191,9 @@ class AnswerChain:
         scores = self._sentence_scores  # a question asking several things quotes each part's answer
         closeness = (lambda part: scores(part, state.hits)) if scores is not None else None
         state.part_answers = part_answers(state.asked, state.evidence, closeness)
-        rival = figure_rival(state.asked, state.evidence, EXTRACTIVE_MARGIN)
-        if rival is not None and rival not in state.part_answers:
-            state.part_answers.append(rival)  # quoted after the lead, whose figure may be a neighbour
+        state.rival = figure_rival(state.asked, state.evidence, EXTRACTIVE_MARGIN)
+        if state.rival is not None and state.rival not in state.part_answers:
+            state.part_answers.append(state.rival)  # quoted after the lead, whose figure may be a neighbour
         picked = self._pick(state)
         best = [e.text for e in picked]
         # The top article's sentences stating the asked kind of fact answer; the others surround them.
@@ -207,6 +207,8 @@ class AnswerChain:
         elif state.refusal_reason is None and (other := other_places(state.restored, answering)):
             # ... or about another province or country (a trap swaps it between two stories).
             state.refusal_reason = f"các câu trả lời nói về tỉnh, nước khác ({', '.join(other)})"
+        elif state.refusal_reason is None and (other := other_numbered(state.restored, answering)):
+            state.refusal_reason = f"các câu trả lời nói về {', '.join(other)}, không phải điều được hỏi"
         typed = states_asked(state.asked, best)
         state.signals = answer_signals(state.standalone, state.language, coverage_set, state.dense, typed)
         if state.refusal_reason is not None or not state.evidence:
@@ -346,15 +348,11 @@ class AnswerChain:
         answer, citations = render(
             kept, {e.n: e for e in state.shown}, {h.chunk.source: h.article.text for h in state.hits}
         )
-        left = parts_left_out(state.asked, answer)
-        if left or not answers_asked_type(state.standalone, answer):
-            # True and cited, but beside the question ("180 văn bản" for "bao nhiêu cơ quan") or
-            # answering one of its two asks: quote instead (each part's answer, once more asked first).
-            state.notes.append(f"câu trả lời không nêu điều được hỏi ({'; '.join(left)}): {answer!r}")
-            return self._extractive(state, fallback=EXTRACTIVE_UNVERIFIED)
         picked = self._pick(state)
-        if picked and (apart := figures_apart(state.asked or state.standalone, answer, picked[0].text)):
-            state.notes.append(f"số của câu trả lời ({', '.join(apart)}) không có trong câu trích tốt nhất")
+        quote, rival = (picked[0].text if picked else None), (state.rival.text if state.rival else None)
+        if miss := beside_question(state.asked, state.standalone, answer, quote, rival):
+            # True and cited, but beside the question: quote instead (each part's answer asked first).
+            state.notes.append(miss)
             return self._extractive(state, fallback=EXTRACTIVE_UNVERIFIED)
         dropped = any(n.startswith("bỏ câu") for n in notes)
         return state.answer(answer, citations, "generative", DROPPED if dropped else None)

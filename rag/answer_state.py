@@ -36,6 +36,7 @@ class AnswerState:
     restored: str = ""  # the standalone question with diacritics restored, as the model and the date checks read it
     asked: str = ""  # ... of it, the words that ask (`asking`), as the checks of the kind of fact read them
     part_answers: list[Evidence] = field(default_factory=list)  # each part's, if it asks several things
+    rival: Evidence | None = None  # a sentence whose figure fits the question better than the lead's
 
     def answer(
         self, text: str, citations: Sequence[Citation], mode: AnswerMode, fallback: str | None, *, refused: bool = False

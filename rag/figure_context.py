@@ -40,15 +40,25 @@ def figure_pieces(text: str) -> Iterator[tuple[str, str]]:
         yield f.value, (before[left:] + folded[start:end] + after[:right]).strip(" .")
 
 
+def _fits(question: str, text: str) -> list[tuple[int, str]]:
+    asked = set(terms(question))
+    return [
+        (len(asked.intersection(terms(piece))), value)
+        for value, piece in figure_pieces(text)
+        if states_asked_figure(question, [piece])
+    ]
+
+
 def asked_figure_fit(question: str, text: str) -> int:
     """How many of the question's words stand in the piece of the text's best-fitting figure of
     the asked kind (0 when the text states none, or the question asks no figure)."""
-    asked = set(terms(question))
-    best = 0
-    for _, piece in figure_pieces(text):
-        if states_asked_figure(question, [piece]):
-            best = max(best, len(asked.intersection(terms(piece))))
-    return best
+    return max((fit for fit, _ in _fits(question, text)), default=0)
+
+
+def best_figure(question: str, text: str) -> str | None:
+    """The value (canonical) of the text's figure of the asked kind that fits the question best."""
+    fits = _fits(question, text)
+    return max(fits)[1] if fits else None
 
 
 # How many more of the question's words a figure's piece must repeat to be quoted beside the lead.

@@ -13,7 +13,7 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
 
-from rag.answerability import adds_nothing, answers_asked_type, invented_numbers, still_asks
+from rag.answerability import adds_nothing, answers_asked_type, invented_numbers, parts_left_out, still_asks
 from rag.attribution import without_attribution
 from rag.citations import MarkedSentence, split_marked, strip_markers
 from rag.cleaning import display_title
@@ -21,6 +21,7 @@ from rag.countries import countries_in
 from rag.dating import asked_months, asked_years, dating_months, dating_years, undated_years
 from rag.evidence import Evidence, coverage
 from rag.facts import asks_figure, asks_when
+from rag.figure_context import best_figure
 from rag.language import detect_language
 from rag.provinces import provinces_in
 from rag.sentences import split_sentences
@@ -84,6 +85,27 @@ def other_years(question: str, cited: Sequence[str]) -> list[str]:
     if not dating_years(question) and undated_years(question) & {y for t in cited for y in undated_years(t)}:
         return []
     return sorted(stated) if asked and stated and not asked & stated else []
+
+
+# Things news tells apart by a number after their noun (folded): a grade ("lớp 10"), a round of a
+# competition ("vòng 12", "lượt 12"), a city district ("quận 7"), a term or intake ("khóa 14").
+_NUMBERED = re.compile(r"\b(lop|vong|luot|quan|khoa)\s+(\d{1,3})(?!\d|[.,/]\d)")
+_NUMBERED_NOUN = {"lop": "lớp", "vong": "vòng", "luot": "lượt", "quan": "quận", "khoa": "khóa"}
+
+
+def _numbered(text: str) -> set[tuple[str, str]]:
+    return {(m.group(1), m.group(2)) for m in _NUMBERED.finditer(fold_accents(text).lower())}
+
+
+def other_numbered(question: str, cited: Sequence[str]) -> list[str]:
+    """The numbered things the cited passages name when the question names one of the same kind
+    and none of them does: "bao nhiêu học sinh đăng ký vào lớp 10?" answered from "lớp 1 ... chiếm
+    72%; lớp 6 ... chiếm 68%" answers for grades 1 and 6."""
+    asked = _numbered(question)
+    stated = {pair for text in cited for pair in _numbered(text)}
+    other = {(noun, n) for noun, n in stated if any(a == noun for a, _ in asked) and (noun, n) not in asked}
+    met = any(pair in stated for pair in asked)
+    return [f"{_NUMBERED_NOUN[noun]} {n}" for noun, n in sorted(other)] if other and not met else []
 
 
 def other_months(question: str, cited: Sequence[str]) -> list[str]:
@@ -323,3 +345,23 @@ def figures_apart(question: str, reply: str, quote: str) -> list[str]:
     said = set(numbers_in(strip_markers(reply))) - asked
     quoted = set(numbers_in(quote)) - asked
     return sorted(said) if said and quoted and not said & quoted else []
+
+
+def beside_question(asked: str, standalone: str, reply: str, quote: str | None, rival: str | None) -> str | None:
+    """Why a checked, cited reply still misses what is asked, so the quote stands in; else None.
+
+    It leaves one of the question's asks out or states nothing of the asked kind ("180 văn bản"
+    for "bao nhiêu cơ quan"); its figures are not the best quote's (`figures_apart`); or it gives
+    the lead's figure where another sentence (`rival`, see rag/figure_context.py) states one
+    fitting the question clearly better ("693 người" for the total that is "861 người")."""
+    left = parts_left_out(asked, reply)
+    if left or not answers_asked_type(standalone, reply):
+        return f"câu trả lời không nêu điều được hỏi ({'; '.join(left)}): {reply!r}"
+    fitting = best_figure(asked or standalone, rival) if rival else None
+    if fitting is not None:  # the rival's figure answers, the lead's does not
+        if fitting in numbers_in(strip_markers(reply)):
+            return None
+        return f"câu trả lời không nêu số khớp câu hỏi hơn ({fitting}) của một câu trích khác"
+    if quote is not None and (apart := figures_apart(asked or standalone, reply, quote)):
+        return f"số của câu trả lời ({', '.join(apart)}) không có trong câu trích tốt nhất"
+    return None

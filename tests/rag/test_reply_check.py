@@ -10,9 +10,11 @@ from rag.evidence import Evidence
 from rag.provinces import provinces_in
 from rag.reply_check import (
     asked_first,
+    beside_question,
     figures_apart,
     finished_part,
     other_months,
+    other_numbered,
     other_places,
     other_years,
     premise_context,
@@ -472,3 +474,50 @@ def test_asked_first(question: str, sentences: list[str], first: str) -> None:
 )
 def test_figures_apart(question: str, reply: str, quote: str, apart: list[str]) -> None:
     assert figures_apart(question, reply, quote) == apart
+
+
+_TOTAL = "Đoàn thể thao Việt Nam dự SEA Games có tổng cộng bao nhiêu thành viên?"
+_LEAD = "Số lượng thành viên Đoàn TTVN là 693 người, tăng 123 thành viên."
+_RIVAL = "Như vậy, tổng số thành viên đoàn Thể thao Việt Nam đi dự SEA Games lần này là 861 người."
+
+
+@pytest.mark.parametrize(
+    ("question", "reply", "quote", "rival", "beside"),
+    [
+        # sports: the lead's figure where another sentence's fits the question better
+        (_TOTAL, "Đoàn có 693 thành viên [1].", _LEAD, _RIVAL, True),
+        (_TOTAL, "Đoàn có tổng cộng 861 thành viên [2].", _LEAD, _RIVAL, False),
+        (_TOTAL, "Đoàn có 693 thành viên [1].", _LEAD, None, False),  # no rival: the reply stands
+        # law: a count of something else than asked
+        ("Bao nhiêu cơ quan bị kiểm tra?", "Tỉnh ban hành 180 văn bản [1].", "Tỉnh kiểm tra 25 cơ quan.", None, True),
+        # business: a figure the best quote does not hold
+        ("Công ty lãi bao nhiêu?", "Công ty lãi 557 tỷ đồng [1].", "Công ty lãi 555 tỷ đồng.", None, True),
+        ("Công ty lãi bao nhiêu?", "Công ty lãi 555 tỷ đồng [1].", "Công ty lãi 555 tỷ đồng.", None, False),
+    ],
+)
+def test_beside_question(question: str, reply: str, quote: str, rival: str | None, beside: bool) -> None:
+    assert (beside_question(question, question, reply, quote, rival) is not None) == beside
+
+
+@pytest.mark.parametrize(
+    ("question", "cited", "other"),
+    [
+        # education: a grade swapped
+        (
+            "Tỷ lệ học sinh đăng ký trực tuyến vào lớp 10 ở Hà Nội là bao nhiêu?",
+            ["Vào lớp 1, 91 nghìn học sinh, chiếm 72% và lớp 6, gồm 68 nghìn học sinh, chiếm 68%."],
+            ["lớp 1", "lớp 6"],
+        ),
+        ("Hà Nội tuyển bao nhiêu học sinh lớp 10?", ["Tuyển 62.000 học sinh vào lớp 10 và 100.000 vào lớp 6."], []),
+        # real estate: a district swapped; a passage naming none is no swap
+        ("Giá căn hộ ở quận 7 bao nhiêu?", ["Giá căn hộ ở quận 2 tăng 10%."], ["quận 2"]),
+        ("Giá căn hộ ở quận 7 bao nhiêu?", ["Giá căn hộ tăng 10%."], []),
+        # sports: a round; "vòng 1/8" is one round, and "lớp 1.000 người" no grade
+        ("Lượt 12 V-League, Long An có bao nhiêu điểm?", ["Sau lượt 11, Long An có 5 điểm."], ["lượt 11"]),
+        ("Vòng 1/8 diễn ra khi nào?", ["Vòng 1/8 diễn ra ngày 5/6, vòng 2 ngày 9/6."], []),
+        # a question naming no numbered thing
+        ("Long An có bao nhiêu điểm?", ["Sau lượt 11, Long An có 5 điểm."], []),
+    ],
+)
+def test_other_numbered(question: str, cited: list[str], other: list[str]) -> None:
+    assert other_numbered(question, cited) == other
