@@ -47,9 +47,16 @@ def stale_for_now(question: str, article_dates: Iterable[str | None], today: dat
     words = asks_reader_now(question)
     if words is None:
         return None
-    known = sorted(d for d in article_dates if d)
-    latest = known[-1] if known else None
-    if latest is not None and abs((today - date.fromisoformat(latest)).days) <= RECENT_DAYS:
+    known = sorted(d for d in (_day(a) for a in article_dates) if d is not None)
+    latest = known[-1].isoformat() if known else None
+    if known and abs((today - known[-1]).days) <= RECENT_DAYS:
         return None
     when = f"bài gần nhất đăng ngày {latest}" if latest else "không bài nào rõ ngày đăng"
     return f"câu hỏi về thời điểm hiện tại ({words!r}) mà {when}"
+
+
+def _day(iso: str | None) -> date | None:
+    try:
+        return date.fromisoformat(iso) if iso else None
+    except ValueError:  # an index written before dates were checked may hold any string
+        return None
