@@ -199,7 +199,7 @@ class AnswerChain:
         # The top article's sentences stating the asked kind of fact answer; the others surround them.
         top = [e.text for e in picked if e.source == picked[0].source] if picked else []
         answering = [t for t in top if answers_asked_type(state.asked, t)] or top
-        if state.refusal_reason is None and (other := other_years(state.restored, answering)):
+        if state.refusal_reason is None and (other := other_years(state.restored, answering, top)):
             # The answering sentences are about another year than the one asked (a trap swaps it).
             state.refusal_reason = f"các câu trả lời nói về năm khác ({', '.join(other)})"
         elif state.refusal_reason is None and (other := other_months(state.restored, answering)):

@@ -71,7 +71,7 @@ def _supporting(sentence: MarkedSentence, evidence: Sequence[Evidence]) -> Marke
     return MarkedSentence(sentence.text, (best[1],)) if best else None
 
 
-def other_years(question: str, cited: Sequence[str]) -> list[str]:
+def other_years(question: str, cited: Sequence[str], around: Sequence[str] = ()) -> list[str]:
     """The years the cited passages state when the question asks about a year none of them states.
 
     "Năm 2022 Bộ đã làm gì?" answered from "Năm 2021, Bộ đã hoàn thành ..." answers for 2021.
@@ -81,8 +81,10 @@ def other_years(question: str, cited: Sequence[str]) -> list[str]:
     asked = asked_years(question)
     stated = {y for text in cited for y in dating_years(text)}
     # A question dated only by a bound ("đến năm 2020 sẽ có bao nhiêu cán bộ") is met by the same
-    # bound stated, whatever else the passage dates.
-    if not dating_years(question) and undated_years(question) & {y for t in cited for y in undated_years(t)}:
+    # bound stated, whatever else the passage dates, also in a sentence `around` the answering ones
+    # ("... ông Phạm Anh Tuấn cho biết: | Dự kiến đến 2020, ...").
+    bounds = {y for t in [*cited, *around] for y in undated_years(t)}
+    if not dating_years(question) and undated_years(question) & bounds:
         return []
     return sorted(stated) if asked and stated and not asked & stated else []
 

@@ -292,6 +292,16 @@ def test_other_years(question: str, cited: list[str], other: list[str]) -> None:
     assert other_years(question, cited) == other
 
 
+def test_other_years_bound_in_a_sentence_around() -> None:
+    question = "Ai cho biết đến năm 2020 Việt Nam sẽ có 250 kỹ sư vũ trụ?"
+    answering = ["Từ tháng 9/2013, Trung tâm đã cử 36 kỹ sư; Giám đốc Phạm Anh Tuấn cho biết:"]
+    around = [*answering, "Dự kiến đến 2020, Việt Nam sẽ có khoảng 250 kỹ sư."]
+    assert other_years(question, answering) == ["2013"]
+    assert other_years(question, answering, around) == []
+    # a sentence around dated to the asked year itself does not count: only the same bound does
+    assert other_years("Năm 2020 có bao nhiêu kỹ sư?", answering, ["Năm 2020 có 250 kỹ sư."]) == ["2013"]
+
+
 @pytest.mark.parametrize(
     ("question", "cited", "other"),
     [
