@@ -35,7 +35,8 @@ class AnswerState:
     signals: dict[str, float] = field(default_factory=dict)
     restored: str = ""  # the standalone question with diacritics restored, as the model and the date checks read it
     asked: str = ""  # ... of it, the words that ask (`asking`), as the checks of the kind of fact read them
-    part_answers: list[Evidence] = field(default_factory=list)  # each part's, if it asks several things
+    # Quoted right after the lead: each part's answer if it asks several things, and the `rival`.
+    part_answers: list[Evidence] = field(default_factory=list)
     rival: Evidence | None = None  # a sentence whose figure fits the question better than the lead's
 
     def answer(

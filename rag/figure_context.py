@@ -58,7 +58,7 @@ def asked_figure_fit(question: str, text: str) -> int:
 def best_figure(question: str, text: str) -> str | None:
     """The value (canonical) of the text's figure of the asked kind that fits the question best."""
     fits = _fits(question, text)
-    return max(fits)[1] if fits else None
+    return max(fits, key=lambda fit: fit[0])[1] if fits else None  # the first of equals
 
 
 # How many more of the question's words a figure's piece must repeat to be quoted beside the lead.
