@@ -72,14 +72,11 @@ from rag.reply_check import (
     asked_first,
     beside_question,
     finished_part,
-    other_months,
-    other_numbered,
-    other_places,
-    other_years,
     unanswered_reason,
     verify_answer,
 )
 from rag.retrieval import SearchHit, validate_query
+from rag.swaps import other_months, other_numbered, other_people, other_places, other_years
 from rag.verification import check_support, facts_in, lists_entities, supporting_sources
 
 # Without dense scores (not embedded yet), Vietnamese questions whose evidence holds less than this
@@ -209,6 +206,8 @@ class AnswerChain:
             state.refusal_reason = f"các câu trả lời nói về tỉnh, nước khác ({', '.join(other)})"
         elif state.refusal_reason is None and (other := other_numbered(state.restored, answering)):
             state.refusal_reason = f"các câu trả lời nói về {', '.join(other)}, không phải điều được hỏi"
+        elif state.refusal_reason is None and (other := other_people(state.restored, answering)):
+            state.refusal_reason = f"các câu trả lời nói về người khác ({', '.join(other)})"
         typed = states_asked(state.asked, best)
         state.signals = answer_signals(state.standalone, state.language, coverage_set, state.dense, typed)
         if state.refusal_reason is not None or not state.evidence:

@@ -20,7 +20,7 @@ from dataclasses import replace
 from rag.citations import parse_markers, strip_markers
 from rag.entities import entities
 from rag.evidence import Evidence, coverage, terms
-from rag.facts import asked_figure, asks_figure, figures
+from rag.facts import asked_figure, asks_figure, figures, restated
 from rag.figure_match import states_asked_figure
 from rag.question_parts import question_parts
 from rag.text import fold_accents, numbers_in, shortened
@@ -46,10 +46,13 @@ _ASKS_PERSON = re.compile(
 # The Vietnamese surnames almost every Vietnamese person carries (together over 90% of the
 # population): a capitalised run of two to four syllables opening with one is a person's name,
 # titled or not ("Tổng Bí thư Nguyễn Phú Trọng", which the CRF model tags a place).
+# Capital letters, Vietnamese ones included: a name's syllables are capitalised, so a run ends at
+# the first one that is not ("Công ty Hoàng Lan của Nguyễn Khương Duy" holds two names).
+_UPPER = "".join(c for c in map(chr, range(0x41, 0x1EFA)) if c.isupper() and c.isalpha())
 _SURNAME_RUN = re.compile(
     r"(?<!\w)(?:Nguyễn|Trần|Lê|Phạm|Hoàng|Huỳnh|Phan|Vũ|Võ|Đặng|Bùi|Đỗ|Hồ|Ngô|Dương|Lý|Đinh|Trương|Lương"
     r"|Đào|Trịnh|Tô|Tạ|Chu|Thái|Lưu|Kiều|Tăng|Quách|Triệu|Phùng|Hứa|Mạc|Tôn|Doãn|Khổng|Vương)"
-    r"(?:\s+[^\W\d_]+){1,3}(?!\w)"
+    rf"(?:\s+[{_UPPER}][^\W\d_]*){{1,3}}(?!\w)"
 )
 # Vietnamese news puts a kinship honorific or a person noun right before a name ("ông Đỗ Tuấn",
 # "bà DeVos", "học trò Thụy Bình", "tiền đạo Rafaelson"), foreign names included, which the CRF
@@ -83,6 +86,12 @@ def asks_person(question: str) -> bool:
     return not text.isascii() and _WHO_OBJECT.search(text) is not None
 
 
+def full_names(text: str) -> list[str]:
+    """Vietnamese full names a text states: capitalised runs of two to four syllables opening with a
+    common surname ("Quách Thị Lan", "Tổng Bí thư Nguyễn Phú Trọng" -> "Nguyễn Phú Trọng")."""
+    return list(dict.fromkeys(" ".join(m.group(0).split()) for m in _SURNAME_RUN.finditer(text)))
+
+
 def person_names(text: str) -> list[str]:
     """People a text names: the NER model's people ("Rafaelson"), capitalised runs opening with
     a Vietnamese surname ("Bùi Thanh Sơn") and capitalised runs after a person noun ("bà DeVos"),
@@ -92,11 +101,7 @@ def person_names(text: str) -> list[str]:
     names = [e.text for e in tagged if e.kind == "PER"]
     # A run the model tags a place or an organisation as a whole is one ("Trần Hưng Đạo" street, "Đoàn Thanh niên").
     places = {_without_common_nouns(e.text) for e in tagged if e.kind in ("LOC", "ORG")}
-    for m in _SURNAME_RUN.finditer(text):
-        words = m.group(0).split()
-        run = " ".join(words[: next((i for i, w in enumerate(words) if not w[0].isupper()), len(words))])
-        if " " in run and run not in places:
-            names.append(run)
+    names += [run for run in full_names(text) if run not in places]
     for m in _TITLED.finditer(text):
         words = m.group(1).split()
         run = " ".join(words[: next((i for i, w in enumerate(words) if not w[0].isupper()), len(words))])
@@ -236,8 +241,8 @@ def _figures_short(parts: Sequence[str], question: str, text: str) -> list[str]:
     """Parts asking the same kind of figure ("thu bao nhiêu trong tuần và tổng doanh thu là bao
     nhiêu") that one stated figure cannot both answer: with fewer new figures of that kind than
     parts, those sharing the fewest words with the text are the ones left out."""
-    asked = {f.value for f in figures(question)}
-    new = {(f.value, f.kind) for f in figures(strip_markers(text)) if f.value not in asked}
+    asked = figures(question)
+    new = {(f.value, f.kind) for f in figures(strip_markers(text)) if not restated(asked, f)}
     groups: dict[str, list[str]] = {}
     for part in parts:
         if asks_figure(part):

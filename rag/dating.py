@@ -7,6 +7,7 @@ April and May): the answering sentences must be dated to the one asked, if they 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 from rag.text import normalise_numerals
 
@@ -76,6 +77,35 @@ def dating_months(text: str) -> set[int]:
         if 1 <= value <= 12 and not _NOT_DATING.search(folded[max(0, m.start() - 30) : m.start()]):
             months.add(value)
     return months
+
+
+# A full date (folded, dots already slashes): "31/12/2017", "31-12-2017", "ngày 31 tháng 12 năm 2017".
+_FULL_DATE = re.compile(
+    r"(?<![\d/.,-])(\d{1,2})\s*([/-])\s*(\d{1,2})\s*\2\s*((?:19|20)\d\d)(?!\d)"
+    r"|\bngay\s+(\d{1,2})\s+thang\s+(\d{1,2}),?\s+nam\s+((?:19|20)\d\d)(?!\d)"
+)
+
+
+def full_dates(text: str) -> set[tuple[int, int, str]]:
+    """(day, month, year) of each full date a text states."""
+    found = set()
+    for m in _FULL_DATE.finditer(normalise_numerals(text)):
+        day, month, year = (m.group(1), m.group(3), m.group(4)) if m.group(1) else m.group(5, 6, 7)
+        if 1 <= int(day) <= 31 and 1 <= int(month) <= 12:
+            found.add((int(day), int(month), year))
+    return found
+
+
+def same_day_other_year(question: str, texts: Sequence[str], around: Sequence[str] = ()) -> list[str]:
+    """The years the texts give to a day and month the question dates to another year, when neither
+    they nor the sentences `around` them give the asked one: "số dư đến hết ngày 31/12/2017" against
+    "đến hết ngày 31/12/2016" (year-end figures, anniversaries and yearly events recur on a day)."""
+    asked = full_dates(question)
+    stated = {d for text in texts for d in full_dates(text)}
+    if not asked or asked & {d for text in [*texts, *around] for d in full_dates(text)}:
+        return []
+    days = {(day, month) for day, month, _ in asked}
+    return sorted({year for day, month, year in stated if (day, month) in days})
 
 
 def asked_years(question: str) -> set[str]:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -127,6 +128,12 @@ def figures(text: str) -> list[Figure]:
             following = found[i + 1]
             found[i] = Figure(found[i].value, following.kind, following.unit, following.rate, span=found[i].span)
     return found
+
+
+def restated(asked: Iterable[Figure], stated: Figure) -> bool:
+    """The question already gives this figure: the same value, a date's number only as a date.
+    "Ngày 29/4 ... ghép cho mấy bệnh nhân?" does not give the count in "ghép cho 4 bệnh nhân"."""
+    return any(a.value == stated.value and (a.kind == "time") == (stated.kind == "time") for a in asked)
 
 
 def _money_end(after: str) -> int:

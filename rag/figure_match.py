@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from rag.facts import ASKS_DAY, ASKS_YEAR, MEASURE_UNITS, YEAR_VALUE, asked_figure, asked_form, figures
+from rag.facts import ASKS_DAY, ASKS_YEAR, MEASURE_UNITS, YEAR_VALUE, asked_figure, asked_form, figures, restated
 from rag.text import fold_accents
 
 # The general classifiers of inanimate things (folded): news counts vehicles, devices and
@@ -82,8 +82,8 @@ def _asked_per(folded: str) -> str | None:
 def states_asked_figure(question: str, texts: list[str]) -> bool:
     """Some text states a figure of the kind the question asks for, new to the question."""
     kind, unit = asked_figure(question)
-    asked = {f.value for f in figures(question)}
-    stated = [(text, f) for text in texts for f in figures(text) if f.value not in asked or f.kind == "score"]
+    asked = figures(question)
+    stated = [(text, f) for text in texts for f in figures(text) if not restated(asked, f) or f.kind == "score"]
     new = [f for _, f in stated]
     if kind == "count":
         if not unit:  # a bare "bao nhiêu" ("bị phạt bao nhiêu?") asks an amount of any kind
@@ -99,7 +99,7 @@ def states_asked_figure(question: str, texts: list[str]) -> bool:
         return any(
             head.search(fold_accents(text).lower()) is not None
             for text, f in stated
-            if f.kind == "count" and f.unit.split()[:1] in ([], ["nguoi"]) and f.value not in asked
+            if f.kind == "count" and f.unit.split()[:1] in ([], ["nguoi"])
         )
     if kind == "money":
         folded = asked_form(question)

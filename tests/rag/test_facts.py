@@ -258,6 +258,10 @@ def test_asks_figure_reads_plural_may(question: str, expected: bool) -> None:
         # money in pounds after a scale word (sports), not a group ("bảng B")
         ("Các đội được chia tổng cộng bao nhiêu tiền thưởng?", "32 đội đã chia sẻ 452 triệu bảng.", True),
         ("Các đội được chia bao nhiêu tiền thưởng?", "Việt Nam đứng thứ 2 bảng B.", False),
+        # a date's number in the question is no count it already gives (health, sports, law)
+        ("Ngày 29/4, bệnh viện ghép tạng cho mấy bệnh nhân?", "Bệnh viện đã ghép tạng cho 4 bệnh nhân.", True),
+        ("Tối 5/6, đội ghi được mấy bàn?", "Đội ghi được 6 bàn trong trận tối 5/6.", True),
+        ("Có bao nhiêu trong số 4 bị cáo bị phạt tù?", "Tòa xử 4 bị cáo.", False),
     ],
 )
 def test_states_asked_figure(question: str, text: str, expected: bool) -> None:

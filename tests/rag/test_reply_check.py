@@ -13,16 +13,13 @@ from rag.reply_check import (
     beside_question,
     figures_apart,
     finished_part,
-    other_months,
-    other_numbered,
-    other_places,
-    other_years,
     premise_context,
     unanswered_reason,
     verify_answer,
     without_conversions,
     without_opening,
 )
+from rag.swaps import other_months, other_numbered, other_places, other_years
 from rag.verification import Support
 
 
