@@ -179,6 +179,7 @@ class AnswerChain:
             sources=sources,
             dense=state.dense,
             fits=lambda text: answers_asked_type(asked, text),
+            focus=state.asking,
         )
         coverage_set = list(state.evidence)  # coverage is read on the selected set, before reordering
         bylines = [h.article.author or "" for h in state.hits]

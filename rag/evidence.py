@@ -54,6 +54,9 @@ HEADLINE_PENALTY = 8.0
 # similarity above the sentence's own). Chosen on the dev sets (debugging): from 0 to 0.3, key facts
 # 142 -> 145 of 162 (dev set 2), 61 -> 62 of 69 (seed dev), 44 -> 43 of 50 (dev set 3).
 CONTEXT_WEIGHT = 0.3
+# Weight of a follow-up's inherited words ("Ông ấy lên ngôi năm nào? (... Nhật hoàng Akihito thoái
+# vị ...)"): they find the story, the follow-up's own words find the sentence in it.
+INHERITED_WEIGHT = 0.3
 
 
 @dataclass(frozen=True)
@@ -191,9 +194,11 @@ def _previous_sentences(cands: Sequence[_Candidate]) -> dict[tuple[str, int], tu
 
 
 def score_sentences(
-    question: str, hits: Sequence[SearchHit], dense: SentenceScores | None = None
+    question: str, hits: Sequence[SearchHit], dense: SentenceScores | None = None, focus: str | None = None
 ) -> list[tuple[float, _Candidate]]:
     """Question-term overlap weighted by rarity among the candidates, plus bigram, rank and dense bonuses.
+
+    Given `focus` (a follow-up's own words), the question's other words weigh `INHERITED_WEIGHT`.
 
     A question about the date or the author puts the dateline or the byline of each article
     just above that article's best sentence, so the most relevant article's one comes first.
@@ -203,6 +208,8 @@ def score_sentences(
     asks_date, asks_author = intent == "date", intent == "author"
     q_terms = set(terms(question))
     q_bigrams = _bigrams(terms(question))
+    own_terms = set(terms(focus)) if focus else q_terms
+    weight = {t: 1.0 if t in own_terms else INHERITED_WEIGHT for t in q_terms}
     df: dict[str, int] = {}
     for c in cands:
         for t in set(c.terms):
@@ -212,13 +219,13 @@ def score_sentences(
     scored = []
     for c in cands:
         present = q_terms.intersection(c.terms)
-        score = sum(math.log(1 + total / df[t]) for t in present)
+        score = sum(weight[t] * math.log(1 + total / df[t]) for t in present)
         prev = before.get((c.hit.chunk.source, c.sentence_start))
         if prev is not None:
             # Read in its context: the sentence before names what this one's "Công trình", "Ông" or
             # "Số tiền này" stands for, so its question words count here at a discount.
             said = (q_terms & prev[0]) - present
-            score += CONTEXT_WEIGHT * sum(math.log(1 + total / df[t]) for t in said if t in df)
+            score += CONTEXT_WEIGHT * sum(weight[t] * math.log(1 + total / df[t]) for t in said if t in df)
         score += 0.5 * len(q_bigrams & _bigrams(c.terms))
         score += 0.5 / c.hit.rank
         if is_headline(c.hit.article.title, c.span.start, c.text):
@@ -271,6 +278,7 @@ def select_evidence(
     sources: Sequence[str] | None = None,
     dense: SentenceScores | None = None,
     fits: Callable[[str], bool] | None = None,
+    focus: str | None = None,
 ) -> list[Evidence]:
     """Best-scoring sentences within the budget, numbered 1.. in score order.
 
@@ -287,7 +295,7 @@ def select_evidence(
     used = 0
     eligible = [
         (score, c)
-        for score, c in score_sentences(question, hits, dense)
+        for score, c in score_sentences(question, hits, dense, focus)
         if (allowed is None or c.hit.chunk.source in allowed) and len(c.text.split()) >= min_words
     ]
     for score, c in eligible:

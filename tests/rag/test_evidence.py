@@ -203,3 +203,37 @@ def test_a_sentence_is_read_with_the_one_before_it(article_text: str, question: 
     first = next(i for i, t in enumerate(texts) if needle in t and other not in t)
     second = next(i for i, t in enumerate(texts) if other in t)
     assert first < second
+
+
+@pytest.mark.parametrize(
+    ("article_text", "follow_up", "previous", "needle"),
+    [
+        (  # health: the previous question's words fill the sentences on the admission
+            "Bệnh viện Bạch Mai tiếp nhận 10 bệnh nhân sốc phản vệ từ Hòa Bình.\n"
+            "Các bệnh nhân sốc phản vệ được điều trị tại khoa Thận nhân tạo.\n"
+            "Sức khỏe của họ đã ổn định sau ba ngày.\n"
+            "Bộ Y tế đã lập hội đồng chuyên môn để tìm nguyên nhân sự cố.\n"
+            "Theo bác sĩ, các bệnh nhân sẽ được xuất viện vào ngày 8/6.",
+            "Khi nào họ được xuất viện?",
+            "Bệnh viện Bạch Mai tiếp nhận bao nhiêu bệnh nhân sốc phản vệ?",
+            "8/6",
+        ),
+        (  # business: the follow-up asks the profit, the previous one the listing
+            "Công ty VNG ký bản ghi nhớ niêm yết cổ phiếu trên sàn NASDAQ.\n"
+            "VNG dự kiến niêm yết cổ phiếu trên sàn NASDAQ trong năm 2018.\n"
+            "Năm 2016, VNG lãi sau thuế 1.000 tỷ đồng.",
+            "Năm 2016 công ty đó lãi sau thuế bao nhiêu?",
+            "Công ty nào ký bản ghi nhớ niêm yết cổ phiếu trên sàn NASDAQ?",
+            "lãi sau thuế",
+        ),
+    ],
+)
+def test_a_follow_up_s_own_words_find_the_sentence(
+    article_text: str, follow_up: str, previous: str, needle: str
+) -> None:
+    standalone = f"{follow_up} ({previous})"
+    found = [hit("a.txt", article_text)]
+    focused = select_evidence(standalone, found, token_budget=1000, max_sentences=3, focus=follow_up)
+    assert needle in focused[0].text
+    plain = select_evidence(standalone, found, token_budget=1000, max_sentences=3)
+    assert needle not in plain[0].text
