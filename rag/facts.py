@@ -154,7 +154,9 @@ _ASKS_MONEY = re.compile(
     r"bao nhieu tien|\bso tien\b|\bgia\b(?:(?!\d[\d.,]*\s*(?:nghin|ngan|trieu|ty|dong|usd)\b).)*\bbao nhieu\b"
     r"|\bngan sach\b"
     r"|\bkinh phi\b|\bchi phi\b|\bvon dau tu\b|\btong (?:muc )?dau tu\b|\bdoanh thu\b|\bloi nhuan\b"
-    r"|\bbudget\b|\bprice\b|\bcost\b|\bworth\b"
+    # profit, trade value, pay and fees ("lãi" only in phrases: folded, it is also "lại" and "lái")
+    r"|\blai (?:sau thue|truoc thue|rong|gop)\b|\bkim ngach\b|\b(?:muc|tien) luong\b|\bthu lao\b|\btien thuong\b"
+    r"|\bbudget\b|\bprice\b|\bcost\b|\bworth\b|\bprofit\b|\brevenue\b|\bsalary\b|\bwages?\b|\bturnover\b"
     # "how much is/did/…" asks money; "how much power/oil" asks a quantity of that noun.
     r"|\bhow much(?= (?:money|is|was|are|were|does|did|do|will|would|has|have|had|can|could)\b|\W*$)"
     r"|\bbao nhieu\s+(?:mot|moi)\s+[a-z]+"

@@ -79,6 +79,11 @@ def _asked_per(folded: str) -> str | None:
     return _unit(m.group(1)) if m else None
 
 
+# A sum news leaves its currency off ("lãi sau thuế 1.000 tỷ", "thù lao 200 nghìn"): a scale word
+# with no noun after it counts nothing else.
+_SCALES = frozenset({"ty", "ti", "trieu", "nghin", "ngan"})
+
+
 def states_asked_figure(question: str, texts: list[str]) -> bool:
     """Some text states a figure of the kind the question asks for, new to the question."""
     kind, unit = asked_figure(question)
@@ -110,7 +115,7 @@ def states_asked_figure(question: str, texts: list[str]) -> bool:
         return any(
             f.kind == "money" and not (total and f.rate) and (per is None or (f.rate and _unit(f.unit) == per))
             for f in new
-        )
+        ) or (per is None and any(f.kind == "count" and f.unit in _SCALES for f in new))
     if kind == "measure":
         return any(f.kind == "count" and f.unit.split()[:1] and f.unit.split()[0] in MEASURE_UNITS for f in new)
     if kind == "time":  # "khi nào" may be answered by a date or by a span ("sau 3 ngày")

@@ -148,6 +148,12 @@ def test_figures(text: str, expected: Figure | None) -> None:
         ("Cong ty lo bao nhieu ty dong?", "money", ""),
         ("Bão khiến bao nhiêu trường phải đóng cửa?", "count", "truong phai dong cua"),
         ("Hãng có bao nhiêu dòng xe?", "count", "dong xe"),
+        # profit, trade value and pay are money (business, trade, labour); folded "lai" alone is also "lại"
+        ("Năm 2016 công ty lãi sau thuế bao nhiêu?", "money", ""),
+        ("Kim ngạch xuất khẩu gạo đạt bao nhiêu?", "money", ""),
+        ("Cầu thủ nhận mức lương bao nhiêu?", "money", ""),
+        ("How much pre-tax profit did the bank earn?", "money", ""),
+        ("Xe lại chạy thêm bao nhiêu km?", "count", "km"),
         # an interest rate is a percentage (banking, law); a top speed is a size (vehicles)
         ("Công ty dụ người gửi tiền với lãi suất bao nhiêu?", "percent", ""),
         ("What annual interest rate did the company promise?", "percent", ""),
@@ -258,6 +264,10 @@ def test_asks_figure_reads_plural_may(question: str, expected: bool) -> None:
         # money in pounds after a scale word (sports), not a group ("bảng B")
         ("Các đội được chia tổng cộng bao nhiêu tiền thưởng?", "32 đội đã chia sẻ 452 triệu bảng.", True),
         ("Các đội được chia bao nhiêu tiền thưởng?", "Việt Nam đứng thứ 2 bảng B.", False),
+        # a sum whose currency news leaves off answers a money question, not a count of people (business)
+        ("Năm 2016 công ty lãi sau thuế bao nhiêu?", "VNG lãi sau thuế 1.000 tỷ.", True),
+        ("Năm 2016 công ty lãi sau thuế bao nhiêu?", "VNG có hơn 2.000 nhân viên.", False),
+        ("Mỗi người được thù lao bao nhiêu?", "Mỗi người nhận thù lao 200 nghìn.", True),
         # a date's number in the question is no count it already gives (health, sports, law)
         ("Ngày 29/4, bệnh viện ghép tạng cho mấy bệnh nhân?", "Bệnh viện đã ghép tạng cho 4 bệnh nhân.", True),
         ("Tối 5/6, đội ghi được mấy bàn?", "Đội ghi được 6 bàn trong trận tối 5/6.", True),
