@@ -23,7 +23,7 @@ from rag.evidence import Evidence, coverage, terms
 from rag.facts import asked_figure, asks_figure, figures, restated
 from rag.figure_match import states_asked_figure
 from rag.question_parts import question_parts
-from rag.text import fold_accents, numbers_in, shortened
+from rag.text import CAPITALS, fold_accents, numbers_in, shortened
 from rag.verification import facts_in
 
 # Questions asking for one person's name (folded, lower case). "những ai" asks for groups
@@ -46,13 +46,12 @@ _ASKS_PERSON = re.compile(
 # The Vietnamese surnames almost every Vietnamese person carries (together over 90% of the
 # population): a capitalised run of two to four syllables opening with one is a person's name,
 # titled or not ("Tổng Bí thư Nguyễn Phú Trọng", which the CRF model tags a place).
-# Capital letters, Vietnamese ones included: a name's syllables are capitalised, so a run ends at
-# the first one that is not ("Công ty Hoàng Lan của Nguyễn Khương Duy" holds two names).
-_UPPER = "".join(c for c in map(chr, range(0x41, 0x1EFA)) if c.isupper() and c.isalpha())
+# A name's syllables are capitalised, so a run ends at the first one that is not ("Công ty Hoàng
+# Lan của Nguyễn Khương Duy" holds two names).
 _SURNAME_RUN = re.compile(
     r"(?<!\w)(?:Nguyễn|Trần|Lê|Phạm|Hoàng|Huỳnh|Phan|Vũ|Võ|Đặng|Bùi|Đỗ|Hồ|Ngô|Dương|Lý|Đinh|Trương|Lương"
     r"|Đào|Trịnh|Tô|Tạ|Chu|Thái|Lưu|Kiều|Tăng|Quách|Triệu|Phùng|Hứa|Mạc|Tôn|Doãn|Khổng|Vương)"
-    rf"(?:\s+[{_UPPER}][^\W\d_]*){{1,3}}(?!\w)"
+    rf"(?:\s+[{CAPITALS}][^\W\d_]*){{1,3}}(?!\w)"
 )
 # Vietnamese news puts a kinship honorific or a person noun right before a name ("ông Đỗ Tuấn",
 # "bà DeVos", "học trò Thụy Bình", "tiền đạo Rafaelson"), foreign names included, which the CRF

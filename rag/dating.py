@@ -101,8 +101,10 @@ def same_day_other_year(question: str, texts: Sequence[str], around: Sequence[st
     they nor the sentences `around` them give the asked one: "số dư đến hết ngày 31/12/2017" against
     "đến hết ngày 31/12/2016" (year-end figures, anniversaries and yearly events recur on a day)."""
     asked = full_dates(question)
+    if not asked:
+        return []
     stated = {d for text in texts for d in full_dates(text)}
-    if not asked or asked & {d for text in [*texts, *around] for d in full_dates(text)}:
+    if asked & (stated | {d for text in around for d in full_dates(text)}):
         return []
     days = {(day, month) for day, month, _ in asked}
     return sorted({year for day, month, year in stated if (day, month) in days})

@@ -17,7 +17,7 @@ from rag.countries import countries_in
 from rag.dating import asked_months, asked_years, dating_months, dating_years, same_day_other_year, undated_years
 from rag.facts import asks_when
 from rag.provinces import provinces_in
-from rag.text import fold_accents
+from rag.text import CAPITALS, fold_accents
 
 
 def other_years(question: str, cited: Sequence[str], around: Sequence[str] = ()) -> list[str]:
@@ -75,9 +75,8 @@ def other_months(question: str, cited: Sequence[str]) -> list[str]:
 # A person's nationality ("Tổng giám đốc người Đài Loan", "quốc tịch Mỹ") is not where the asked fact is.
 # Nor is a visitor's ("du khách Úc") or a currency's ("đô la Úc", "đô la Singapore").
 # Capitals with marks too: "Úc", "Ấn Độ", "Ý".
-_CAP = "A-ZĐ" + "".join(c for c in map(chr, range(0xC0, 0x1EFA)) if c.isupper() and c.isalpha())
 _NATIONALITY = re.compile(
-    rf"\b(?i:người|quốc tịch|gốc|kiều bào|du khách|khách|đô la|đôla)\s+[{_CAP}]\w*(?:\s+[{_CAP}]\w*)*"
+    rf"\b(?i:người|quốc tịch|gốc|kiều bào|du khách|khách|đô la|đôla)\s+[{CAPITALS}]\w*(?:\s+[{CAPITALS}]\w*)*"
 )
 
 
@@ -101,6 +100,9 @@ def other_places(question: str, cited: Sequence[str]) -> list[str]:
     return []
 
 
+_PUNCT = ".,;:!?()[]\"“”'‘’"
+
+
 def other_people(question: str, cited: Sequence[str]) -> list[str]:
     """The people the cited passages name when the question names a person by full name and none of
     them mentions that person, even by given name: "Quách Thị Lan về nhất với thành tích bao nhiêu?"
@@ -113,6 +115,3 @@ def other_people(question: str, cited: Sequence[str]) -> list[str]:
     given = {name.split()[-1] for name in asked}
     mentioned = any(word.strip(_PUNCT) in given for text in cited for word in text.split())
     return sorted(stated) if asked and stated and not mentioned else []
-
-
-_PUNCT = ".,;:!?()[]\"“”'‘’"

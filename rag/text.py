@@ -11,6 +11,10 @@ import unicodedata
 from collections.abc import Iterable
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 
+# Capital letters, Vietnamese ones included ("Đ", "Ú", "Ấ"), for regular expression classes:
+# Python's `re` has no \p{Lu}.
+CAPITALS = "".join(c for c in map(chr, range(0x41, 0x1EFA)) if c.isupper() and c.isalpha())
+
 # Combining tone marks (the five Vietnamese tones besides "ngang").
 _TONES = "\u0300\u0301\u0303\u0309\u0323"
 _TONE_SET = frozenset(_TONES)
